@@ -1,0 +1,70 @@
+"""The service's settings, from the environment and an optional `.env` file."""
+
+from __future__ import annotations
+
+import re
+import socket
+import tempfile
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_bridge_id() -> str:
+    host = re.sub(r"[^a-zA-Z0-9-]", "-", socket.gethostname()).strip("-").lower()
+    return host or "bridge"
+
+
+class Settings(BaseSettings):
+    """Every knob of the worker and the bridge (env names: the upper-cased field names)."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    service_name: str = "test-data-agent"
+    log_level: str = "INFO"
+
+    # Kafka
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    request_topic: str = "testdata.requests"
+    request_topic_partitions: int = Field(default=6, ge=1)
+    defects_topic: str = "testdata.defects"
+    feedback_topic: str = "testdata.feedback"
+    dead_letter_topic: str = "testdata.dead-letter"
+    reply_topic_prefix: str = "testdata.reply."
+    reply_topic_retention_ms: int = Field(default=3_600_000, ge=60_000)
+    worker_group: str = "test-data-agent"
+    worker_data_dir: Path = Path(tempfile.gettempdir()) / "test-data-agent-worker"
+
+    # Redis
+    redis_url: str = "redis://127.0.0.1:6379/0"
+
+    # gRPC bridge
+    grpc_host: str = "127.0.0.1"
+    grpc_port: int = 9001
+    bridge_id: str = Field(default_factory=_default_bridge_id)
+    reply_pool_size: int = Field(default=32, ge=1, le=1024)
+    reply_idle_timeout_s: float = Field(default=30.0, gt=0)
+    health_cache_s: float = Field(default=2.0, ge=0)
+
+    # Generation
+    max_sync_records: int = Field(default=1000, ge=1)
+    max_records: int = Field(default=10_000, ge=1)
+    chunk_records: int = Field(default=500, ge=1)
+    max_message_bytes: int = Field(default=8 * 1024 * 1024, ge=1024 * 1024)
+
+    @field_validator("reply_topic_prefix")
+    @classmethod
+    def _prefix_is_private(cls, value: str) -> str:
+        if not value or value.startswith("__"):
+            msg = "reply_topic_prefix must be non-empty and must not start with '__'"
+            raise ValueError(msg)
+        return value
+
+    @field_validator("bridge_id")
+    @classmethod
+    def _bridge_id_is_topic_safe(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-zA-Z0-9-]{1,64}", value):
+            msg = "bridge_id must be 1-64 letters, digits or '-' (it becomes part of topic names)"
+            raise ValueError(msg)
+        return value
