@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
+#
+# services/up.sh [--record FILE] — start the project's local services (Redis, then Kafka),
+# reusing any that already run. See redis.sh and kafka.sh for what each start does.
+#
+#   --record FILE   append to FILE the name of each service THIS call actually started
+#                   (not the reused ones), one per line, so that `down.sh FILE` stops
+#                   exactly those and leaves services someone else started alone.
+#
+# Environment:
+#   TDA_EXTERNAL_SERVICES=1   do nothing: the project is pointed at existing Kafka/Redis
+#                             through KAFKA_BOOTSTRAP_SERVERS / REDIS_URL.
+#   plus everything kafka.sh and redis.sh honour (TDA_CACHE_DIR, KAFKA_PORT, REDIS_PORT...).
+set -euo pipefail
+
+TDA_SERVICE=services
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+usage() {
+  printf 'usage: %s [--record FILE]\n' "$(basename "$0")" >&2
+  exit 2
+}
+
+record=""
+while (($#)); do
+  case "$1" in
+    --record)
+      (($# >= 2)) || usage
+      record=$2
+      shift 2
+      ;;
+    --record=*)
+      record=${1#--record=}
+      shift
+      ;;
+    -h | --help) usage ;;
+    *) usage ;;
+  esac
+done
+
+if [[ "${TDA_EXTERNAL_SERVICES:-0}" == 1 ]]; then
+  log "TDA_EXTERNAL_SERVICES=1: not starting anything (using KAFKA_BOOTSTRAP_SERVERS=${KAFKA_BOOTSTRAP_SERVERS:-unset}, REDIS_URL=${REDIS_URL:-unset})"
+  exit 0
+fi
+
+if [[ -n "$record" ]]; then
+  mkdir -p "$(dirname "$record")"
+  record="$(cd "$(dirname "$record")" && pwd)/$(basename "$record")"
+  touch "$record"
+  export TDA_RECORD_FILE="$record"
+else
+  unset TDA_RECORD_FILE
+fi
+
+t0=$(now_s)
+bash "$TDA_SERVICES_DIR/redis.sh" start
+bash "$TDA_SERVICES_DIR/kafka.sh" start
+log "ready in $(($(now_s) - t0))s: Kafka on $TDA_BIND_HOST:${KAFKA_PORT:-9092}, Redis on $TDA_BIND_HOST:${REDIS_PORT:-6379}"
