@@ -1,0 +1,38 @@
+"""Strings shaped by a field rule: a regex, else enum values, else a format template."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from random import Random
+
+from generators.permutation import DigitPermutation
+from generators.regex_values import RegexValues
+from generators.request import FieldConstraint
+from generators.sampling import pick
+from generators.templates import FormatTemplate
+
+#: Makes one value from (rng, record index, record year).
+StringMaker = Callable[[Random, int, int], str]
+
+
+def constrained_string_maker(
+    rule: FieldConstraint, *, unique_key: int | None = None
+) -> StringMaker | None:
+    """A maker for strings the rule shapes, or None when the rule shapes nothing.
+
+    With `unique_key`, a template's first `{random:N}` run is a keyed bijection of the record
+    index, so values are unique within a request (for up to 10**N records) at no memory cost.
+    """
+    if rule.regex:
+        values = RegexValues(rule.regex)
+        return lambda rng, _index, _year: values.sample(rng)
+    if rule.enum_values:
+        choices = rule.enum_values
+        return lambda rng, _index, _year: pick(rng, choices)
+    if rule.format:
+        template = FormatTemplate.parse(rule.format)
+        if unique_key is None:
+            return lambda rng, _index, year: template.render(rng, year)
+        unique = DigitPermutation(template.unique_digits, unique_key)
+        return lambda rng, index, year: template.render(rng, year, unique(index))
+    return None
