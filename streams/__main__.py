@@ -1,0 +1,33 @@
+"""`python -m streams`: create the service's topics, then run a Faust worker until stopped."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import faust
+
+from config import Settings
+from streams.app import create_app
+from streams.kafka_admin import KafkaAdmin
+from streams.topics import service_topics
+
+
+async def _ensure_topics(settings: Settings) -> None:
+    async with KafkaAdmin(settings.kafka_bootstrap_servers) as admin:
+        await admin.ensure_topics(service_topics(settings))
+
+
+def main() -> None:
+    settings = Settings()
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    asyncio.run(_ensure_topics(settings))
+    asyncio.set_event_loop(asyncio.new_event_loop())
+    app = create_app(settings)
+    faust.Worker(app, loglevel=settings.log_level, quiet=True).execute_from_commandline()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,177 @@
+"""What the worker does with one request event: decode, check, route, generate, publish.
+
+Free of Faust: the agent hands over the raw message and a `Publisher`, so the whole flow runs in
+unit tests against an in-memory publisher. Every request that names an acceptable reply topic
+ends in exactly one final chunk, success or error, because Faust acknowledges an event even when
+its agent raises and a failure would otherwise leave the caller waiting.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from config import Settings
+from generators import (
+    CoherenceTracker,
+    Generator,
+    make_formatter,
+    resolve_schema,
+    validate_request,
+)
+from generators.request import GenerationRequest
+from router import GenerationPath, RoutingDecision, route
+from streams.avro import AvroCodec, Contract
+from streams.contracts import request_from_event
+from streams.errors import UndecodableEvent
+from streams.publisher import Publisher
+from streams.replies import ErrorCode, ReplyWriter
+from streams.topics import reply_topic_problem
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingEvent:
+    """A consumed Kafka message, as bytes, with where it came from (kept for the dead letter)."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+
+
+class RequestProcessor:
+    def __init__(
+        self,
+        settings: Settings,
+        codec: AvroCodec,
+        publisher: Publisher,
+        generators: Mapping[GenerationPath, Generator],
+    ) -> None:
+        self._settings = settings
+        self._codec = codec
+        self._publisher = publisher
+        self._generators = dict(generators)
+        self._available = frozenset(self._generators)
+
+    async def handle(self, event: IncomingEvent) -> None:
+        started = time.perf_counter()
+        try:
+            raw = self._codec.decode(Contract.GENERATE_REQUESTED, event.value)
+        except UndecodableEvent as exc:
+            await self._dead_letter(event, str(exc))
+            return
+        request = request_from_event(raw)
+        if not request.request_id.strip():
+            await self._dead_letter(event, "request_id: is empty", field="request_id")
+            return
+        topic_problem = reply_topic_problem(request.reply_topic, self._settings)
+        if topic_problem is not None:
+            reason = f"reply_topic: {topic_problem}"
+            await self._dead_letter(event, reason, field="reply_topic", request=request)
+            return
+        writer = ReplyWriter(self._publisher, self._codec, request.reply_topic, request.request_id)
+        problems = validate_request(request, max_records=self._settings.max_records)
+        if problems:
+            message = "; ".join(f"{p.field}: {p.message}" for p in problems)
+            await self._dead_letter(event, message, field=problems[0].field, request=request)
+            await writer.error(ErrorCode.INVALID_ARGUMENT, message, problems[0].field)
+            await self._publisher.flush()
+            return
+        try:
+            await self._generate(request, writer, started)
+        except Exception as exc:
+            log.exception(
+                "request %s failed after %d chunks", request.request_id, writer.next_index
+            )
+            if not writer.finished:
+                await writer.error(ErrorCode.INTERNAL, f"generation failed: {exc}")
+        await self._publisher.flush()
+
+    async def _generate(
+        self, request: GenerationRequest, writer: ReplyWriter, started: float
+    ) -> None:
+        decision = route(request, self._available)
+        log.info(
+            "request %s: %d %s records via %s (%s)",
+            request.request_id,
+            request.count,
+            request.schema_name or "custom",
+            decision.path,
+            decision.reason,
+        )
+        schema = resolve_schema(request)
+        formatter = make_formatter(request.output_format, schema)
+        coherence = CoherenceTracker(schema)
+        scenario_counts: Counter[str] = Counter()
+        total = 0
+        pending: tuple[str, int] | None = None
+        batches = self._generators[decision.path].generate_stream(
+            request, schema, batch_size=self._settings.chunk_records
+        )
+        async for batch in batches:
+            coherence.add(batch)
+            scenario_counts.update(record["_scenario"] for record in batch)
+            total += len(batch)
+            text = formatter.format(batch, first=pending is None)
+            if pending is not None:
+                await writer.data(*pending)
+            pending = (text, len(batch))
+        if pending is None:
+            pending = (formatter.format([], first=True), 0)
+        metadata = _metadata(decision, started, coherence.score, scenario_counts, total)
+        await writer.final(*pending, metadata)
+
+    async def _dead_letter(
+        self,
+        event: IncomingEvent,
+        reason: str,
+        *,
+        field: str = "",
+        request: GenerationRequest | None = None,
+    ) -> None:
+        log.warning(
+            "dead-lettering %s[%d]@%d: %s", event.topic, event.partition, event.offset, reason
+        )
+        letter = {
+            "source_topic": event.topic,
+            "source_partition": event.partition,
+            "source_offset": event.offset,
+            "original_key": event.key,
+            "original_value": event.value,
+            "reason": reason,
+            "field": field,
+            "request_id": request.request_id if request else "",
+            "failed_at": int(time.time() * 1000),
+        }
+        await self._publisher.publish(
+            self._settings.dead_letter_topic,
+            event.key or b"",
+            self._codec.encode(Contract.DEAD_LETTER, letter),
+        )
+        await self._publisher.flush()
+
+
+def _metadata(
+    decision: RoutingDecision,
+    started: float,
+    coherence_score: float,
+    scenario_counts: Mapping[str, int],
+    total: int,
+) -> dict[str, Any]:
+    return {
+        "generation_path": decision.path.value,
+        "routing_reason": decision.reason,
+        "routing_confidence": decision.confidence,
+        "llm_tokens_used": 0,
+        "generation_time_ms": (time.perf_counter() - started) * 1000.0,
+        "coherence_score": coherence_score,
+        "scenario_counts": dict(scenario_counts),
+        "record_count": total,
+    }

@@ -1,0 +1,70 @@
+"""Writing one request's answer as numbered DataChunk events on its reply topic."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from streams.avro import AvroCodec, Contract
+from streams.publisher import Publisher
+
+
+class ErrorCode(StrEnum):
+    """The DataChunk error codes; the bridge maps each to the gRPC status of the same name."""
+
+    INVALID_ARGUMENT = "INVALID_ARGUMENT"
+    UNAVAILABLE = "UNAVAILABLE"
+    DEADLINE_EXCEEDED = "DEADLINE_EXCEEDED"
+    RESOURCE_EXHAUSTED = "RESOURCE_EXHAUSTED"
+    INTERNAL = "INTERNAL"
+
+
+@dataclass(slots=True)
+class ReplyWriter:
+    """Numbers the chunks of one request; exactly one final chunk ends every answer."""
+
+    publisher: Publisher
+    codec: AvroCodec
+    topic: str
+    request_id: str
+    next_index: int = 0
+    finished: bool = False
+
+    async def data(self, text: str, record_count: int) -> None:
+        await self._send(text, record_count, is_final=False)
+
+    async def final(self, text: str, record_count: int, metadata: Mapping[str, Any]) -> None:
+        await self._send(text, record_count, is_final=True, metadata=dict(metadata))
+
+    async def error(self, code: ErrorCode, message: str, field: str = "") -> None:
+        error = {"code": code.value, "message": message, "field": field}
+        await self._send("", 0, is_final=True, error=error)
+
+    async def _send(
+        self,
+        text: str,
+        record_count: int,
+        *,
+        is_final: bool,
+        metadata: dict[str, Any] | None = None,
+        error: dict[str, Any] | None = None,
+    ) -> None:
+        if self.finished:
+            msg = f"request {self.request_id}: the final chunk was already sent"
+            raise RuntimeError(msg)
+        chunk = {
+            "request_id": self.request_id,
+            "chunk_index": self.next_index,
+            "is_final": is_final,
+            "data": text,
+            "record_count": record_count,
+            "metadata": metadata,
+            "error": error,
+        }
+        self.next_index += 1
+        self.finished = is_final
+        await self.publisher.publish(
+            self.topic, self.request_id.encode(), self.codec.encode(Contract.DATA_CHUNK, chunk)
+        )

@@ -1,0 +1,140 @@
+"""The worker's request flow, run against an in-memory publisher instead of a broker."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from typing import Any, ClassVar
+
+import orjson
+
+from config import Settings
+from generators import EntitySchema, GenerationPath, Generator, Record, TraditionalGenerator
+from generators.request import GenerationRequest
+from streams.avro import AvroCodec, Contract
+from streams.contracts import request_to_event
+from streams.processor import IncomingEvent, RequestProcessor
+
+CODEC = AvroCodec()
+SETTINGS = Settings(_env_file=None, chunk_records=40)  # type: ignore[call-arg]
+REPLY = "testdata.reply.unit.000"
+
+
+class MemoryPublisher:
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, bytes, bytes]] = []
+        self.flushed = 0
+
+    async def publish(self, topic: str, key: bytes, value: bytes) -> None:
+        self.sent.append((topic, key, value))
+
+    async def flush(self) -> None:
+        self.flushed = len(self.sent)
+
+    def chunks(self) -> list[dict[str, Any]]:
+        return [CODEC.decode(Contract.DATA_CHUNK, v) for t, _, v in self.sent if t == REPLY]
+
+    def letters(self) -> list[dict[str, Any]]:
+        return [
+            CODEC.decode(Contract.DEAD_LETTER, v)
+            for t, _, v in self.sent
+            if t == SETTINGS.dead_letter_topic
+        ]
+
+
+class BreaksAfterTwoBatches(Generator):
+    path: ClassVar[GenerationPath] = GenerationPath.TRADITIONAL
+
+    async def generate_stream(
+        self,
+        request: GenerationRequest,
+        schema: EntitySchema,
+        *,
+        batch_size: int,
+        context: Mapping[str, Any] | None = None,
+    ) -> AsyncIterator[list[Record]]:
+        for start in (0, batch_size):
+            yield [{"_index": start + i, "_scenario": "default"} for i in range(batch_size)]
+        msg = "the pattern store vanished"
+        raise RuntimeError(msg)
+
+
+def event(request: GenerationRequest, offset: int = 7) -> IncomingEvent:
+    value = CODEC.encode(Contract.GENERATE_REQUESTED, request_to_event(request))
+    return IncomingEvent(SETTINGS.request_topic, 0, offset, request.request_id.encode(), value)
+
+
+async def run(
+    request_or_event: GenerationRequest | IncomingEvent, generator: Generator | None = None
+):
+    publisher = MemoryPublisher()
+    generators = {GenerationPath.TRADITIONAL: generator or TraditionalGenerator()}
+    processor = RequestProcessor(SETTINGS, CODEC, publisher, generators)
+    incoming = (
+        request_or_event if isinstance(request_or_event, IncomingEvent) else event(request_or_event)
+    )
+    await processor.handle(incoming)
+    assert publisher.flushed == len(publisher.sent), "returned with unacknowledged sends"
+    return publisher
+
+
+async def test_a_request_is_answered_in_numbered_chunks_ending_with_metadata() -> None:
+    publisher = await run(
+        GenerationRequest(request_id="r1", entity="user", count=100, reply_topic=REPLY)
+    )
+
+    chunks = publisher.chunks()
+    assert [c["chunk_index"] for c in chunks] == [0, 1, 2]
+    assert [c["is_final"] for c in chunks] == [False, False, True]
+    assert [c["record_count"] for c in chunks] == [40, 40, 20]
+    records = [r for c in chunks for r in orjson.loads(c["data"])]
+    assert [r["_index"] for r in records] == list(range(100))
+    metadata = chunks[-1]["metadata"]
+    assert metadata["record_count"] == 100
+    assert metadata["scenario_counts"] == {"default": 100}
+    assert metadata["generation_path"] == "traditional"
+    assert all(key == b"r1" for _, key, _ in publisher.sent)
+
+
+async def test_an_invalid_request_is_dead_lettered_and_gets_an_error_chunk() -> None:
+    publisher = await run(
+        GenerationRequest(request_id="r2", entity="spaceship", count=5, reply_topic=REPLY)
+    )
+
+    (chunk,) = publisher.chunks()
+    (letter,) = publisher.letters()
+    assert chunk["is_final"] and chunk["error"]["code"] == "INVALID_ARGUMENT"
+    assert chunk["error"]["field"] == "entity" and "spaceship" in chunk["error"]["message"]
+    assert letter["request_id"] == "r2" and letter["field"] == "entity"
+    assert letter["original_key"] == b"r2" and letter["source_offset"] == 7
+
+
+async def test_a_forbidden_reply_topic_gets_a_dead_letter_and_nothing_else() -> None:
+    publisher = await run(
+        GenerationRequest(request_id="r3", entity="user", count=5, reply_topic="testdata.requests")
+    )
+
+    assert [t for t, _, _ in publisher.sent] == [SETTINGS.dead_letter_topic]
+    assert publisher.letters()[0]["field"] == "reply_topic"
+
+
+async def test_bytes_that_are_not_a_request_are_dead_lettered_unchanged() -> None:
+    garbage = IncomingEvent(SETTINGS.request_topic, 1, 99, None, b'{"json": true}')
+
+    publisher = await run(garbage)
+
+    (letter,) = publisher.letters()
+    assert letter["original_value"] == b'{"json": true}'
+    assert "magic byte" in letter["reason"] and letter["source_partition"] == 1
+
+
+async def test_a_failure_mid_stream_still_ends_the_answer_with_one_error_chunk() -> None:
+    publisher = await run(
+        GenerationRequest(request_id="r4", entity="user", count=100, reply_topic=REPLY),
+        BreaksAfterTwoBatches(),
+    )
+
+    chunks = publisher.chunks()
+    assert [c["chunk_index"] for c in chunks] == [0, 1]
+    assert [c["is_final"] for c in chunks] == [False, True]
+    assert chunks[-1]["error"]["code"] == "INTERNAL"
+    assert "pattern store vanished" in chunks[-1]["error"]["message"]
