@@ -1,0 +1,82 @@
+"""One request's round trip through Kafka: lease a reply topic, publish the event, read chunks."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import AsyncGenerator
+from typing import Any
+
+from aiokafka import AIOKafkaProducer
+
+from bridge.reply_pool import ReplyTopicPool
+from bridge.reply_reader import ReplyReader
+from config import Settings
+from generators.request import GenerationRequest
+from streams.avro import AvroCodec, Contract
+from streams.contracts import request_to_event
+
+
+class NoAnswer(Exception):
+    """The workers stopped answering: nothing arrived within the idle timeout or the deadline."""
+
+    def __init__(self, message: str, *, deadline_passed: bool) -> None:
+        super().__init__(message)
+        self.deadline_passed = deadline_passed
+
+
+class RequestExchange:
+    def __init__(
+        self,
+        settings: Settings,
+        codec: AvroCodec,
+        producer: AIOKafkaProducer,
+        pool: ReplyTopicPool,
+        reader: ReplyReader,
+    ) -> None:
+        self._settings = settings
+        self._codec = codec
+        self._producer = producer
+        self._pool = pool
+        self._reader = reader
+
+    async def chunks(
+        self, request: GenerationRequest, deadline: float | None
+    ) -> AsyncGenerator[dict[str, Any], None]:
+        """Yield the request's chunks in order, ending with the final one.
+
+        `deadline` is in `loop.time()` terms (None: the caller set none). Waits at most the idle
+        timeout between chunks, and never past the deadline, so a dead worker is an error.
+        """
+        loop = asyncio.get_running_loop()
+        idle = self._settings.reply_idle_timeout_s
+
+        def wait_budget() -> tuple[float, bool]:
+            if deadline is None:
+                return idle, False
+            remaining = deadline - loop.time() - 0.05
+            return (remaining, True) if remaining < idle else (idle, False)
+
+        topic = await self._pool.lease(max(wait_budget()[0], 0.0))
+        try:
+            with self._reader.subscribe(request.request_id) as subscription:
+                event = request_to_event(dataclasses.replace(request, reply_topic=topic))
+                await self._producer.send_and_wait(
+                    self._settings.request_topic,
+                    self._codec.encode(Contract.GENERATE_REQUESTED, event),
+                    key=request.request_id.encode(),
+                )
+                while True:
+                    budget, by_deadline = wait_budget()
+                    try:
+                        chunk = await subscription.next(max(budget, 0.0))
+                    except TimeoutError as exc:
+                        received = subscription.expected
+                        why = "before the deadline" if by_deadline else f"for {idle:.1f}s"
+                        msg = f"no answer from a worker {why} (after {received} chunks)"
+                        raise NoAnswer(msg, deadline_passed=by_deadline) from exc
+                    yield chunk
+                    if chunk["is_final"]:
+                        return
+        finally:
+            await self._pool.release(topic)

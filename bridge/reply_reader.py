@@ -1,0 +1,109 @@
+"""Reads every reply topic of the pool and hands each chunk to the request waiting for it.
+
+One consumer, assigned (not subscribed: no group, no rebalances) to all pool topics from their
+end. Chunks are routed by their Kafka key, the request id, before decoding, so chunks for
+requests nobody waits for any more (a caller that gave up, a redelivered request) cost nothing.
+A subscription yields chunks in index order exactly once: a redelivered request republishes the
+same chunks, and duplicates of a (request_id, chunk_index) pair already seen are dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from streams.avro import AvroCodec, Contract
+
+log = logging.getLogger(__name__)
+
+
+class AlreadyInFlight(Exception):
+    """A request with this id is already waiting for its answer on this bridge."""
+
+
+class Subscription:
+    def __init__(self, request_id: str) -> None:
+        self.request_id = request_id
+        self.expected = 0
+        self._early: dict[int, dict[str, Any]] = {}
+        self._ready: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+
+    def offer(self, chunk: dict[str, Any]) -> None:
+        index = chunk["chunk_index"]
+        if index < self.expected or index in self._early:
+            return
+        self._early[index] = chunk
+        while self.expected in self._early:
+            self._ready.put_nowait(self._early.pop(self.expected))
+            self.expected += 1
+
+    async def next(self, timeout: float) -> dict[str, Any]:
+        return await asyncio.wait_for(self._ready.get(), timeout)
+
+
+class ReplyReader:
+    def __init__(
+        self, bootstrap_servers: str, topics: tuple[str, ...], codec: AvroCodec, *, max_bytes: int
+    ) -> None:
+        self._codec = codec
+        self._partitions = [TopicPartition(t, 0) for t in topics]
+        self._consumer = AIOKafkaConsumer(
+            bootstrap_servers=bootstrap_servers,
+            group_id=None,
+            enable_auto_commit=False,
+            fetch_max_wait_ms=100,
+            max_partition_fetch_bytes=max_bytes,
+            fetch_max_bytes=max_bytes * 4,
+        )
+        self._subscriptions: dict[str, Subscription] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        await self._consumer.start()
+        self._consumer.assign(self._partitions)
+        await self._consumer.seek_to_end(*self._partitions)
+        for partition in self._partitions:
+            await self._consumer.position(partition)
+        self._task = asyncio.create_task(self._run(), name="reply-reader")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self._consumer.stop()
+
+    @contextlib.contextmanager
+    def subscribe(self, request_id: str) -> Iterator[Subscription]:
+        if request_id in self._subscriptions:
+            msg = f"request_id {request_id!r} is already in flight on this bridge"
+            raise AlreadyInFlight(msg)
+        subscription = Subscription(request_id)
+        self._subscriptions[request_id] = subscription
+        try:
+            yield subscription
+        finally:
+            del self._subscriptions[request_id]
+
+    async def _run(self) -> None:
+        while True:
+            batches = await self._consumer.getmany(timeout_ms=1000)
+            for records in batches.values():
+                for record in records:
+                    self._dispatch(record.key, record.value)
+
+    def _dispatch(self, key: bytes | None, value: bytes | None) -> None:
+        subscription = self._subscriptions.get(key.decode(errors="replace")) if key else None
+        if subscription is None:
+            return
+        try:
+            chunk = self._codec.decode(Contract.DATA_CHUNK, value)
+        except Exception:
+            log.exception("undecodable reply chunk for %s", subscription.request_id)
+            return
+        subscription.offer(chunk)

@@ -1,0 +1,128 @@
+"""The TestDataService servicer: thin, it validates, delegates to the exchange and maps errors."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import grpc
+
+from bridge._proto import test_data_pb2 as pb
+from bridge._proto import test_data_pb2_grpc as pb_grpc
+from bridge.convert import metadata_to_proto, request_from_proto, schema_info
+from bridge.exchange import NoAnswer, RequestExchange
+from bridge.health import HealthChecker
+from bridge.reply_pool import PoolExhausted
+from bridge.reply_reader import AlreadyInFlight
+from config import Settings
+from generators import list_schemas, merge_json_chunks, validate_request
+from generators.request import GenerationRequest, OutputFormat
+
+
+class TestDataServicer(pb_grpc.TestDataServiceServicer):
+    def __init__(self, settings: Settings, exchange: RequestExchange, health: HealthChecker):
+        self._settings = settings
+        self._exchange = exchange
+        self._health = health
+
+    async def GenerateData(
+        self, request: pb.GenerateRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> pb.GenerateResponse:
+        accepted = await self._accept(request, context, sync=True)
+        parts: list[str] = []
+        final: dict[str, Any] = {}
+        async for chunk in self._chunks(accepted, context):
+            parts.append(chunk["data"])
+            final = chunk
+        data = (
+            merge_json_chunks(parts)
+            if accepted.output_format is OutputFormat.JSON
+            else "".join(parts)
+        )
+        metadata = final["metadata"]
+        return pb.GenerateResponse(
+            request_id=accepted.request_id,
+            success=True,
+            data=data,
+            record_count=metadata["record_count"],
+            metadata=metadata_to_proto(metadata),
+        )
+
+    async def GenerateDataStream(
+        self, request: pb.GenerateRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> AsyncIterator[pb.DataChunk]:
+        accepted = await self._accept(request, context, sync=False)
+        async for chunk in self._chunks(accepted, context):
+            metadata = chunk["metadata"]
+            yield pb.DataChunk(
+                request_id=accepted.request_id,
+                data=chunk["data"],
+                chunk_index=chunk["chunk_index"],
+                is_final=chunk["is_final"],
+                record_count=chunk["record_count"],
+                metadata=metadata_to_proto(metadata) if metadata else None,
+            )
+
+    async def GetSchemas(
+        self, request: pb.GetSchemasRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> pb.GetSchemasResponse:
+        return pb.GetSchemasResponse(schemas=[schema_info(s) for s in list_schemas(request.domain)])
+
+    async def HealthCheck(
+        self, request: pb.HealthCheckRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> pb.HealthCheckResponse:
+        report = await self._health.report()
+        return pb.HealthCheckResponse(status=report.status, components=report.components)
+
+    async def _accept(
+        self,
+        message: pb.GenerateRequest,
+        context: grpc.aio.ServicerContext[Any, Any],
+        *,
+        sync: bool,
+    ) -> GenerationRequest:
+        request = request_from_proto(
+            message, request_id=message.request_id or str(uuid.uuid4()), reply_topic=""
+        )
+        problems = [
+            f"{p.field}: {p.message}"
+            for p in validate_request(request, max_records=self._settings.max_records)
+        ]
+        limit = self._settings.max_sync_records
+        if sync and limit < request.count <= self._settings.max_records:
+            problems.append(
+                f"count: {request.count} records is more than GenerateData's limit of {limit}; "
+                "use GenerateDataStream for large requests"
+            )
+        if problems:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "; ".join(problems))
+        return request
+
+    async def _chunks(
+        self, request: GenerationRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> AsyncIterator[dict[str, Any]]:
+        """The request's chunks; a worker's error chunk or a failed exchange aborts the call."""
+        remaining = context.time_remaining()
+        deadline = None if remaining is None else asyncio.get_running_loop().time() + remaining
+        try:
+            async with contextlib.aclosing(self._exchange.chunks(request, deadline)) as chunks:
+                async for chunk in chunks:
+                    error = chunk["error"]
+                    if error is not None:
+                        code = grpc.StatusCode[error["code"]]
+                        await context.abort(code, error["message"])
+                    yield chunk
+        except AlreadyInFlight as exc:
+            await context.abort(grpc.StatusCode.ALREADY_EXISTS, str(exc))
+        except PoolExhausted as exc:
+            await context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, str(exc))
+        except NoAnswer as exc:
+            code = (
+                grpc.StatusCode.DEADLINE_EXCEEDED
+                if exc.deadline_passed
+                else grpc.StatusCode.UNAVAILABLE
+            )
+            await context.abort(code, str(exc))
