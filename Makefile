@@ -1,0 +1,63 @@
+# Two commands for a new user: `make run` and `make test`. Both set everything up first.
+SHELL := /bin/bash
+CACHE ?= $(HOME)/.cache/test-data-agent
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(CACHE)/uv/bin/uv
+UV_VERSION := 0.9.9
+PROTO_OUT := bridge/_proto/test_data_pb2.py
+
+.PHONY: setup run test unit lint typecheck bench services services-down lock clean
+
+setup: $(VENV)/.ready $(PROTO_OUT)
+
+$(UV):
+	python3 -m venv $(CACHE)/uv
+	$(CACHE)/uv/bin/pip install -q uv==$(UV_VERSION)
+
+$(VENV)/.ready: requirements-dev.lock | $(UV)
+	test -x $(PY) || $(UV) venv -q --python python3.11 $(VENV)
+	$(UV) pip sync -q --python $(PY) requirements-dev.lock
+	touch $@
+
+$(PROTO_OUT): protos/test_data.proto $(VENV)/.ready
+	mkdir -p bridge/_proto
+	PATH=$(abspath $(VENV))/bin:$$PATH $(PY) -m grpc_tools.protoc -Ibridge/_proto=protos \
+	  --python_out=. --grpc_python_out=. --mypy_out=. --mypy_grpc_out=. bridge/_proto/test_data.proto
+	touch bridge/_proto/__init__.py
+
+## Start Kafka and Redis (reused when already running), then the worker and the bridge on :9001.
+run: setup
+	scripts/with-services.sh scripts/run-stack.sh
+
+## Unit, integration (real Kafka, real Redis) and end-to-end tests (through the bridge).
+test: setup lint typecheck
+	scripts/with-services.sh $(PY) -m pytest -q
+
+unit: setup
+	$(PY) -m pytest -q tests/unit
+
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+typecheck: setup
+	$(PY) -m mypy config streams generators router bridge
+
+## Latency, throughput and memory figures, printed (see bench/README.md).
+bench: setup
+	scripts/with-services.sh $(PY) -m bench
+
+services:
+	bash services/up.sh
+
+services-down:
+	bash services/down.sh
+
+## Re-resolve the locked dependencies after editing pyproject.toml.
+lock: | $(UV)
+	$(UV) pip compile -q pyproject.toml --python-version 3.11 -o requirements.lock
+	$(UV) pip compile -q pyproject.toml --extra dev --python-version 3.11 -o requirements-dev.lock
+
+clean:
+	rm -rf $(VENV) bridge/_proto .pytest_cache .mypy_cache .ruff_cache

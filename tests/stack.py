@@ -1,0 +1,152 @@
+"""Helpers that run real pieces of the stack for tests: worker processes, Kafka readers."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+from config import Settings
+from streams.avro import AvroCodec, Contract
+from streams.kafka_admin import KafkaAdmin
+from streams.topics import reply_topic_spec, service_topics
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def isolated_settings(**overrides: Any) -> Settings:
+    """Settings whose topics, group and bridge id belong to this test run alone."""
+    run = uuid.uuid4().hex[:8]
+    values: dict[str, Any] = {
+        "request_topic": f"testdata.requests.t{run}",
+        "defects_topic": f"testdata.defects.t{run}",
+        "feedback_topic": f"testdata.feedback.t{run}",
+        "dead_letter_topic": f"testdata.dead-letter.t{run}",
+        "worker_group": f"tda-test-{run}",
+        "bridge_id": f"t{run}",
+        "reply_pool_size": 24,
+        "reply_idle_timeout_s": 20.0,
+        "health_cache_s": 0.0,
+        "request_topic_partitions": 2,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    for name, value in settings.model_dump().items():
+        env[name.upper()] = str(value)
+    return env
+
+
+class WorkerProcess:
+    """A `python -m streams` worker in its own process, as deployed."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.log_path = ROOT / ".pytest_cache" / f"worker-{uuid.uuid4().hex[:8]}.log"
+        self.log_path.parent.mkdir(exist_ok=True)
+        self._log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "streams"],
+            cwd=ROOT,
+            env=settings_env(settings),
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+        self._log.close()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+        self._log.close()
+
+    def log_tail(self) -> str:
+        return self.log_path.read_text(errors="replace")[-4000:]
+
+
+async def wait_for_workers(settings: Settings, count: int = 1, timeout: float = 90.0) -> None:
+    """Block until `count` workers have joined the group and it is stable."""
+    deadline = time.monotonic() + timeout
+    async with KafkaAdmin(settings.kafka_bootstrap_servers) as admin:
+        while time.monotonic() < deadline:
+            if await admin.group_members(settings.worker_group) >= count:
+                return
+            await asyncio.sleep(0.5)
+    msg = f"{count} worker(s) did not join group {settings.worker_group!r} in {timeout}s"
+    raise TimeoutError(msg)
+
+
+async def create_topics(settings: Settings, *reply_topics: str) -> None:
+    async with KafkaAdmin(settings.kafka_bootstrap_servers) as admin:
+        await admin.ensure_topics(
+            [*service_topics(settings), *(reply_topic_spec(settings, t) for t in reply_topics)]
+        )
+
+
+async def delete_run_topics(settings: Settings) -> None:
+    """Remove every topic this run created, so repeated runs leave no litter."""
+    async with KafkaAdmin(settings.kafka_bootstrap_servers) as admin:
+        mine = [t for t in await admin.list_topics() if settings.bridge_id in t]
+        if mine:
+            await admin.delete_topics(mine)
+
+
+@asynccontextmanager
+async def kafka_producer(settings: Settings) -> AsyncIterator[AIOKafkaProducer]:
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await producer.start()
+    try:
+        yield producer
+    finally:
+        await producer.stop()
+
+
+async def read_topic(
+    settings: Settings,
+    topic: str,
+    contract: Contract,
+    *,
+    until: Any,
+    timeout: float = 30.0,
+) -> list[dict[str, Any]]:
+    """Decode `topic` from the beginning until `until(events)` is true or the timeout passes."""
+    codec = AvroCodec()
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap_servers, group_id=None, enable_auto_commit=False
+    )
+    await consumer.start()
+    events: list[dict[str, Any]] = []
+    try:
+        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or {0}]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        deadline = time.monotonic() + timeout
+        while not until(events) and time.monotonic() < deadline:
+            batches = await consumer.getmany(timeout_ms=200)
+            for records in batches.values():
+                events.extend(codec.decode(contract, r.value) for r in records)
+    finally:
+        await consumer.stop()
+    return events
