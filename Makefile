@@ -1,6 +1,6 @@
 # Two commands for a new user: `make run` and `make test`. Both set everything up first.
 SHELL := /bin/bash
-CACHE ?= $(HOME)/.cache/test-data-agent
+CACHE ?= $(or $(TDA_CACHE_DIR),$(HOME)/.cache/test-data-agent)
 VENV := .venv
 PY := $(VENV)/bin/python
 UV := $(CACHE)/uv/bin/uv
