@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.errors import KafkaError
 
 from config import Settings
 from streams.avro import AvroCodec, Contract
@@ -91,8 +93,9 @@ async def wait_for_workers(settings: Settings, count: int = 1, timeout: float = 
     deadline = time.monotonic() + timeout
     async with KafkaAdmin(settings.kafka_bootstrap_servers) as admin:
         while time.monotonic() < deadline:
-            if await admin.group_members(settings.worker_group) >= count:
-                return
+            with contextlib.suppress(KafkaError):  # e.g. a new broker's coordinator not ready
+                if await admin.group_members(settings.worker_group) >= count:
+                    return
             await asyncio.sleep(0.5)
     msg = f"{count} worker(s) did not join group {settings.worker_group!r} in {timeout}s"
     raise TimeoutError(msg)
