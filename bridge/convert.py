@@ -67,6 +67,7 @@ def request_from_proto(
         learn_from_history=message.learn_from_history,
         defect_triggering=message.defect_triggering,
         production_like=message.production_like,
+        seed=message.seed if message.HasField("seed") else None,
     )
 
 
@@ -79,6 +80,7 @@ def metadata_to_proto(metadata: Mapping[str, Any]) -> pb.GenerationMetadata:
         scenario_counts=metadata["scenario_counts"],
         routing_reason=metadata["routing_reason"],
         routing_confidence=metadata["routing_confidence"],
+        seed=metadata["seed"],
     )
 
 

@@ -30,13 +30,13 @@ def utc_datetime(epoch_seconds: int) -> datetime:
 class BuildContext:
     schema: EntitySchema
     pools: ValuePools
-    request_id: str
+    seed: int
     count: int
     reference_epoch: int
 
     def unique_key(self, purpose: str) -> int:
         """A per-request key for values that must not repeat within the request."""
-        return stable_seed(self.request_id, f"unique:{purpose}")
+        return stable_seed(str(self.seed), f"unique:{purpose}")
 
     def id_maker(self, path: str, *, unique: bool) -> StringMaker:
         """Makes the string field at `path` from its rule (predefined ids always have one)."""

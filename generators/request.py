@@ -10,6 +10,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from generators.seeding import stable_seed
+
+#: Seeds travel as Avro `long` / proto `int64`, so derived ones are kept to 63 bits.
+_SEED_BITS = (1 << 63) - 1
+
 
 class FieldType(StrEnum):
     """The proto's FieldType, by symbol name."""
@@ -83,6 +88,16 @@ class GenerationRequest:
     defect_triggering: bool = False
     production_like: bool = False
     reply_topic: str = ""
+    seed: int | None = None
+
+    @property
+    def effective_seed(self) -> int:
+        """The seed every value comes from: the caller's, else one derived from the request id.
+
+        Deriving it (rather than drawing a random one) is what makes a redelivered request
+        reproduce exactly the chunks it published before.
+        """
+        return self.seed if self.seed is not None else stable_seed(self.request_id) & _SEED_BITS
 
     @property
     def schema_name(self) -> str:

@@ -1,6 +1,6 @@
 """The traditional path: Faker-derived pools sampled with a per-request seeded RNG.
 
-Deterministic: one `random.Random`, seeded from sha256(request_id), is consumed record after
+Deterministic: one `random.Random`, seeded from the request's seed, is consumed record after
 record, so the same request yields the same records whatever `batch_size` is (batches only cut
 the sequence) and in whichever worker process it runs. Streaming: records are built batch by
 batch and never held all at once. Fast: no Faker call happens per record (see `pools`).
@@ -22,7 +22,6 @@ from generators.overrides import apply_overrides, compile_overrides
 from generators.pools import ValuePools
 from generators.request import GenerationRequest
 from generators.schemas import EntitySchema
-from generators.seeding import stable_seed
 from generators.validation import plan_scenarios
 
 
@@ -55,7 +54,7 @@ class TraditionalGenerator(Generator):
             raise ValueError(msg)
         builder = self._builder(request, schema)
         overrides = {s.name: compile_overrides(schema, s) for s in request.scenarios}
-        rng = Random(stable_seed(request.request_id))
+        rng = Random(request.effective_seed)
         batch: list[Record] = []
         index = 0
         for scenario, count in plan_scenarios(request):
@@ -78,7 +77,7 @@ class TraditionalGenerator(Generator):
         context = BuildContext(
             schema=schema,
             pools=self._pools,
-            request_id=request.request_id,
+            seed=request.effective_seed,
             count=request.count,
             reference_epoch=self._reference_epoch,
         )

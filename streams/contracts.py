@@ -86,6 +86,7 @@ def request_from_event(event: Mapping[str, Any]) -> GenerationRequest:
         learn_from_history=event["learn_from_history"],
         defect_triggering=event["defect_triggering"],
         production_like=event["production_like"],
+        seed=event["seed"],
     )
 
 
@@ -121,4 +122,5 @@ def request_to_event(request: GenerationRequest) -> dict[str, Any]:
         "learn_from_history": request.learn_from_history,
         "defect_triggering": request.defect_triggering,
         "production_like": request.production_like,
+        "seed": request.seed,
     }

@@ -125,7 +125,9 @@ class RequestProcessor:
             pending = (text, len(batch))
         if pending is None:
             pending = (formatter.format([], first=True), 0)
-        metadata = _metadata(decision, started, coherence.score, scenario_counts, total)
+        metadata = _metadata(
+            decision, started, coherence.score, scenario_counts, total, request.effective_seed
+        )
         await writer.final(*pending, metadata)
 
     async def _dead_letter(
@@ -164,6 +166,7 @@ def _metadata(
     coherence_score: float,
     scenario_counts: Mapping[str, int],
     total: int,
+    seed: int,
 ) -> dict[str, Any]:
     return {
         "generation_path": decision.path.value,
@@ -174,4 +177,5 @@ def _metadata(
         "coherence_score": coherence_score,
         "scenario_counts": dict(scenario_counts),
         "record_count": total,
+        "seed": seed,
     }

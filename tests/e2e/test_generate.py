@@ -228,3 +228,18 @@ async def test_bad_requests_are_invalid_argument_naming_the_field(
     details = raised.value.details() or ""
     assert field in details
     assert words in details
+
+
+async def test_the_same_request_and_seed_give_identical_bytes_through_the_bridge(
+    stub: pb_grpc.TestDataServiceStub,
+) -> None:
+    request = pb.GenerateRequest(entity="order", count=40, seed=20261124, output_format=pb.CSV)
+
+    first = await stub.GenerateData(request, timeout=30)
+    second = await stub.GenerateData(request, timeout=30)
+    unseeded = await stub.GenerateData(pb.GenerateRequest(entity="order", count=40), timeout=30)
+
+    assert first.request_id != second.request_id
+    assert first.data == second.data
+    assert first.metadata.seed == second.metadata.seed == 20261124
+    assert unseeded.metadata.seed != 0

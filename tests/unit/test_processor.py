@@ -8,7 +8,14 @@ from typing import Any, ClassVar
 import orjson
 
 from config import Settings
-from generators import EntitySchema, GenerationPath, Generator, Record, TraditionalGenerator
+from generators import (
+    EntitySchema,
+    GenerationPath,
+    Generator,
+    Record,
+    TraditionalGenerator,
+    merge_json_chunks,
+)
 from generators.request import GenerationRequest
 from streams.avro import AvroCodec, Contract
 from streams.contracts import request_to_event
@@ -138,3 +145,46 @@ async def test_a_failure_mid_stream_still_ends_the_answer_with_one_error_chunk()
     assert [c["is_final"] for c in chunks] == [False, True]
     assert chunks[-1]["error"]["code"] == "INTERNAL"
     assert "pattern store vanished" in chunks[-1]["error"]["message"]
+
+
+async def answer(request: GenerationRequest, chunk_records: int) -> tuple[str, dict[str, Any]]:
+    publisher = MemoryPublisher()
+    settings = SETTINGS.model_copy(update={"chunk_records": chunk_records})
+    processor = RequestProcessor(
+        settings, CODEC, publisher, {GenerationPath.TRADITIONAL: TraditionalGenerator()}
+    )
+    await processor.handle(event(request))
+    chunks = publisher.chunks()
+    return merge_json_chunks(c["data"] for c in chunks), chunks[-1]["metadata"]
+
+
+async def test_the_same_seed_gives_identical_bytes_whatever_the_request_id_and_chunk_size() -> None:
+    one, meta_one = await answer(
+        GenerationRequest(request_id="a", entity="cart", count=300, reply_topic=REPLY, seed=42), 7
+    )
+    two, meta_two = await answer(
+        GenerationRequest(request_id="b", entity="cart", count=300, reply_topic=REPLY, seed=42), 500
+    )
+    other, _ = await answer(
+        GenerationRequest(request_id="a", entity="cart", count=300, reply_topic=REPLY, seed=43), 7
+    )
+
+    assert one == two
+    assert meta_one["seed"] == meta_two["seed"] == 42
+    assert other != one
+
+
+async def test_without_a_seed_one_is_derived_from_the_request_id_and_echoed() -> None:
+    request = GenerationRequest(request_id="same-id", entity="user", count=20, reply_topic=REPLY)
+
+    first, meta = await answer(request, 5)
+    again, _ = await answer(request, 20)
+    replayed, _ = await answer(
+        GenerationRequest(
+            request_id="other-id", entity="user", count=20, reply_topic=REPLY, seed=meta["seed"]
+        ),
+        20,
+    )
+
+    assert first == again == replayed
+    assert meta["seed"] == request.effective_seed != 0
