@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import grpc
+from aiokafka.errors import KafkaError
 
 from bridge._proto import test_data_pb2 as pb
 from bridge._proto import test_data_pb2_grpc as pb_grpc
@@ -117,6 +118,8 @@ class TestDataServicer(pb_grpc.TestDataServiceServicer):
                     yield chunk
         except AlreadyInFlight as exc:
             await context.abort(grpc.StatusCode.ALREADY_EXISTS, str(exc))
+        except KafkaError as exc:
+            await context.abort(grpc.StatusCode.UNAVAILABLE, f"Kafka is unavailable: {exc}")
         except PoolExhausted as exc:
             await context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, str(exc))
         except NoAnswer as exc:
