@@ -44,9 +44,9 @@ lint: setup
 typecheck: setup
 	$(PY) -m mypy config streams generators router bridge
 
-## Latency, throughput and memory figures, printed (see bench/README.md).
+## Latency, throughput, memory and scale-out figures, printed; ratios measured in the same run.
 bench: setup
-	scripts/with-services.sh $(PY) -m bench
+	scripts/with-services.sh sh -c '$(PY) -m bench && $(PY) -m bench.scaleout'
 
 services:
 	bash services/up.sh
