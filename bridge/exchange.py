@@ -59,7 +59,7 @@ class RequestExchange:
 
         topic = await self._pool.lease(max(wait_budget()[0], 0.0))
         try:
-            with self._reader.subscribe(request.request_id) as subscription:
+            with self._reader.subscribe(request.request_id, topic) as subscription:
                 event = request_to_event(dataclasses.replace(request, reply_topic=topic))
                 await self._producer.send_and_wait(
                     self._settings.request_topic,

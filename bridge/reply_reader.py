@@ -5,6 +5,9 @@ end. Chunks are routed by their Kafka key, the request id, before decoding, so c
 requests nobody waits for any more (a caller that gave up, a redelivered request) cost nothing.
 A subscription yields chunks in index order exactly once: a redelivered request republishes the
 same chunks, and duplicates of a (request_id, chunk_index) pair already seen are dropped.
+
+Because each request has a reply topic to itself, a caller that reads slowly only pauses its
+own partition: the bridge holds at most `max_buffered` chunks per request, never a whole stream.
 """
 
 from __future__ import annotations
@@ -12,10 +15,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.errors import KafkaError
 
 from streams.avro import AvroCodec, Contract
 
@@ -27,11 +31,22 @@ class AlreadyInFlight(Exception):
 
 
 class Subscription:
-    def __init__(self, request_id: str) -> None:
+    def __init__(
+        self,
+        request_id: str,
+        *,
+        max_buffered: int = 8,
+        on_full: Callable[[], None] = lambda: None,
+        on_drained: Callable[[], None] = lambda: None,
+    ) -> None:
         self.request_id = request_id
         self.expected = 0
         self._early: dict[int, dict[str, Any]] = {}
         self._ready: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._max_buffered = max_buffered
+        self._on_full = on_full
+        self._on_drained = on_drained
+        self._full = False
 
     def offer(self, chunk: dict[str, Any]) -> None:
         index = chunk["chunk_index"]
@@ -41,17 +56,31 @@ class Subscription:
         while self.expected in self._early:
             self._ready.put_nowait(self._early.pop(self.expected))
             self.expected += 1
+        if not self._full and self._ready.qsize() >= self._max_buffered:
+            self._full = True
+            self._on_full()
 
     async def next(self, timeout: float) -> dict[str, Any]:
-        return await asyncio.wait_for(self._ready.get(), timeout)
+        chunk = await asyncio.wait_for(self._ready.get(), timeout)
+        if self._full and self._ready.qsize() <= self._max_buffered // 2:
+            self._full = False
+            self._on_drained()
+        return chunk
 
 
 class ReplyReader:
     def __init__(
-        self, bootstrap_servers: str, topics: tuple[str, ...], codec: AvroCodec, *, max_bytes: int
+        self,
+        bootstrap_servers: str,
+        topics: tuple[str, ...],
+        codec: AvroCodec,
+        *,
+        max_bytes: int,
+        max_buffered: int = 8,
     ) -> None:
         self._codec = codec
         self._partitions = [TopicPartition(t, 0) for t in topics]
+        self._max_buffered = max_buffered
         self._consumer = AIOKafkaConsumer(
             bootstrap_servers=bootstrap_servers,
             group_id=None,
@@ -79,20 +108,33 @@ class ReplyReader:
         await self._consumer.stop()
 
     @contextlib.contextmanager
-    def subscribe(self, request_id: str) -> Iterator[Subscription]:
+    def subscribe(self, request_id: str, topic: str) -> Iterator[Subscription]:
+        """Receive `request_id`'s chunks, which arrive on `topic`, until the block exits."""
         if request_id in self._subscriptions:
             msg = f"request_id {request_id!r} is already in flight on this bridge"
             raise AlreadyInFlight(msg)
-        subscription = Subscription(request_id)
+        partition = TopicPartition(topic, 0)
+        subscription = Subscription(
+            request_id,
+            max_buffered=self._max_buffered,
+            on_full=lambda: self._consumer.pause(partition),
+            on_drained=lambda: self._consumer.resume(partition),
+        )
         self._subscriptions[request_id] = subscription
         try:
             yield subscription
         finally:
             del self._subscriptions[request_id]
+            self._consumer.resume(partition)
 
     async def _run(self) -> None:
         while True:
-            batches = await self._consumer.getmany(timeout_ms=1000)
+            try:
+                batches = await self._consumer.getmany(timeout_ms=1000)
+            except KafkaError:
+                log.exception("reading the reply topics failed; retrying in 1s")
+                await asyncio.sleep(1)
+                continue
             for records in batches.values():
                 for record in records:
                     self._dispatch(record.key, record.value)

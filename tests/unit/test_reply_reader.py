@@ -30,3 +30,21 @@ async def test_chunks_that_arrive_early_wait_for_the_ones_before_them() -> None:
         subscription.offer(chunk(index))
 
     assert await drain(subscription, 3) == [0, 1, 2]
+
+
+async def test_a_slow_reader_pauses_its_partition_and_resumes_it_once_drained() -> None:
+    events: list[str] = []
+    subscription = Subscription(
+        "r",
+        max_buffered=4,
+        on_full=lambda: events.append("pause"),
+        on_drained=lambda: events.append("resume"),
+    )
+    for index in range(4):
+        subscription.offer(chunk(index))
+
+    assert events == ["pause"]
+    await drain(subscription, 1)
+    assert events == ["pause"]
+    await drain(subscription, 1)
+    assert events == ["pause", "resume"]
