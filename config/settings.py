@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     # Redis
     redis_url: str = "redis://127.0.0.1:6379/0"
 
+    # PostgreSQL: only the tests that execute the SQL output use it (services/postgres.sh)
+    postgres_url: str = "postgresql://postgres@127.0.0.1:5432/test_data_agent"
+
     # gRPC bridge
     grpc_host: str = "127.0.0.1"
     grpc_port: int = 9001

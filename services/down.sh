@@ -9,7 +9,7 @@
 #   no FILE      stop every service these scripts started (each one's pid file);
 #                services started by anything else are never touched.
 #
-# Environment: whatever kafka.sh and redis.sh honour (TDA_CACHE_DIR, ...).
+# Environment: whatever kafka.sh, redis.sh and postgres.sh honour (TDA_CACHE_DIR, ...).
 set -euo pipefail
 
 TDA_SERVICE=services
@@ -31,19 +31,19 @@ if (($# == 1)); then
     line=${line//[[:space:]]/}
     [[ -z "$line" || "$line" == \#* ]] && continue
     case "$line" in
-      kafka | redis) [[ " ${names[*]-} " == *" $line "* ]] || names+=("$line") ;;
+      kafka | redis | postgres) [[ " ${names[*]-} " == *" $line "* ]] || names+=("$line") ;;
       *) log "ignoring unknown service '$line' in $1" ;;
     esac
   done <"$1"
 else
-  names=(redis kafka)
+  names=(redis postgres kafka)
 fi
 
 if ((${#names[@]} == 0)); then
   log "no service recorded in $1: nothing to stop"
   exit 0
 fi
-# Reverse order of starting (up.sh starts redis, then kafka).
+# Reverse order of starting (up.sh starts redis, postgres, then kafka).
 status=0
 for ((i = ${#names[@]} - 1; i >= 0; i--)); do
   bash "$TDA_SERVICES_DIR/${names[i]}.sh" stop || status=1

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 #
 # services/lib.sh — shared helpers for the local service launchers (kafka.sh, redis.sh,
-# up.sh, down.sh). Sourced, never run. Provides:
+# postgres.sh, up.sh, down.sh). Sourced, never run. Provides:
 #   - the cache dir (everything downloaded or generated lives there, outside the repo):
 #       TDA_CACHE_DIR, default $HOME/.cache/test-data-agent
 #   - logging on stderr prefixed with the service name (set TDA_SERVICE before sourcing)

@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
 #
-# services/up.sh [--record FILE] — start the project's local services (Redis, then Kafka),
-# reusing any that already run. See redis.sh and kafka.sh for what each start does.
+# services/up.sh [--record FILE] — start the project's local services (Redis, PostgreSQL, then
+# Kafka), reusing any that already run. See redis.sh, postgres.sh and kafka.sh for what each
+# start does. PostgreSQL is used only by the tests that execute the SQL output.
 #
 #   --record FILE   append to FILE the name of each service THIS call actually started
 #                   (not the reused ones), one per line, so that `down.sh FILE` stops
 #                   exactly those and leaves services someone else started alone.
 #
 # Environment:
-#   TDA_EXTERNAL_SERVICES=1   do nothing: the project is pointed at existing Kafka/Redis
-#                             through KAFKA_BOOTSTRAP_SERVERS / REDIS_URL.
-#   plus everything kafka.sh and redis.sh honour (TDA_CACHE_DIR, KAFKA_PORT, REDIS_PORT...).
+#   TDA_EXTERNAL_SERVICES=1   do nothing: the project is pointed at existing Kafka/Redis/PostgreSQL
+#                             through KAFKA_BOOTSTRAP_SERVERS / REDIS_URL / POSTGRES_URL.
+#   plus everything kafka.sh, redis.sh and postgres.sh honour (TDA_CACHE_DIR, KAFKA_PORT,
+#   REDIS_PORT, POSTGRES_PORT...).
 set -euo pipefail
 
 TDA_SERVICE=services
@@ -41,7 +43,7 @@ while (($#)); do
 done
 
 if [[ "${TDA_EXTERNAL_SERVICES:-0}" == 1 ]]; then
-  log "TDA_EXTERNAL_SERVICES=1: not starting anything (using KAFKA_BOOTSTRAP_SERVERS=${KAFKA_BOOTSTRAP_SERVERS:-unset}, REDIS_URL=${REDIS_URL:-unset})"
+  log "TDA_EXTERNAL_SERVICES=1: not starting anything (using KAFKA_BOOTSTRAP_SERVERS=${KAFKA_BOOTSTRAP_SERVERS:-unset}, REDIS_URL=${REDIS_URL:-unset}, POSTGRES_URL=${POSTGRES_URL:-unset})"
   exit 0
 fi
 
@@ -56,5 +58,6 @@ fi
 
 t0=$(now_s)
 bash "$TDA_SERVICES_DIR/redis.sh" start
+bash "$TDA_SERVICES_DIR/postgres.sh" start
 bash "$TDA_SERVICES_DIR/kafka.sh" start
-log "ready in $(($(now_s) - t0))s: Kafka on $TDA_BIND_HOST:${KAFKA_PORT:-9092}, Redis on $TDA_BIND_HOST:${REDIS_PORT:-6379}"
+log "ready in $(($(now_s) - t0))s: Kafka on $TDA_BIND_HOST:${KAFKA_PORT:-9092}, Redis on $TDA_BIND_HOST:${REDIS_PORT:-6379}, PostgreSQL on $TDA_BIND_HOST:${POSTGRES_PORT:-5432}"

@@ -107,7 +107,7 @@ class RequestProcessor:
             decision.reason,
         )
         schema = resolve_schema(request)
-        formatter = make_formatter(request.output_format, schema)
+        formatter = make_formatter(request.output_format, schema, scenarios=request.scenarios)
         coherence = CoherenceTracker(schema)
         scenario_counts: Counter[str] = Counter()
         total = 0

@@ -5,20 +5,41 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+import random
 import sqlite3
+import struct
+from collections.abc import Sequence
+from datetime import date, datetime
 from typing import Any
 
 import pytest
 
 from generators.formatters import (
+    SQL_BIGINT,
+    SQL_BOOLEAN,
+    SQL_DATE,
+    SQL_DOUBLE,
+    SQL_TEXT,
+    SQL_TIMESTAMPTZ,
     CsvChunkFormatter,
     JsonChunkFormatter,
     SqlChunkFormatter,
+    SqlValueError,
     make_formatter,
     merge_json_chunks,
+    sql_float,
     sql_identifier,
+    unique_sql_identifiers,
 )
-from generators.request import FieldSpec, FieldType, GenerationRequest, OutputFormat
+from generators.request import (
+    FieldConstraint,
+    FieldSpec,
+    FieldType,
+    GenerationRequest,
+    OutputFormat,
+    Scenario,
+)
 from generators.schemas import EntitySchema, resolve_schema
 from generators.traditional import TraditionalGenerator
 
@@ -227,3 +248,364 @@ def test_table_names_are_sanitised_and_quoted() -> None:
     assert run_sql(chunk).execute('SELECT "a" FROM "x_DROP_TABLE_users_"').fetchone() == ("v",)
     assert sql_identifier("2024 orders") == '"t_2024_orders"'
     assert sql_identifier("_index") == '"_index"'
+
+
+# --- SQL round trips: what a database gives back equals the JSON records ----------------------
+# The helpers below are shared with tests/integration/test_sql_postgres.py, which runs the same
+# SQL in PostgreSQL.
+
+ENTITIES = ("cart", "order", "payment", "user", "review")
+
+#: Values that break naive quoting, as string overrides (NUL-free: PostgreSQL text has no NUL).
+HOSTILE_VALUES: tuple[str, ...] = (
+    "'); DROP TABLE x; --",
+    "O'Brien's ''doubled'' '",
+    "back\\slash \\' \\n \\x41 E'\\047' ending in a backslash \\",
+    "-- a comment; /* a block */ */ /* ; SELECT 1;",
+    "line one\nline two\r\nline three\rend",
+    "$$ dollar $$ $tag$ quoted $tag$",
+    '"double" ""quotes""',
+    "tab\tand\u2028line\u2029separators and \u00a0nbsp",
+    "unicode: Ünïcødé 日本語 עברית العربية \u202eRTL",
+    "emoji: 😀 👩‍👩‍👧‍👦 🏳️‍🌈 🇫🇷 \U0001f9ec",
+    "=cmd|' /C calc'!A0",
+    "",
+    " ",
+    "é😀'\\" * 25_000,  # 100,000 characters
+)
+
+HOSTILE_FIELDS = (
+    FieldSpec("id", FieldType.UUID),
+    FieldSpec("text", FieldType.STRING),
+    FieldSpec("age", FieldType.INTEGER),
+    FieldSpec("score", FieldType.FLOAT),
+    FieldSpec("active", FieldType.BOOLEAN),
+    FieldSpec("born", FieldType.DATE),
+    FieldSpec("seen_at", FieldType.DATETIME),
+    FieldSpec("email", FieldType.EMAIL),
+    FieldSpec("phone", FieldType.PHONE),
+    FieldSpec("home", FieldType.ADDRESS),
+    FieldSpec("status", FieldType.ENUM),
+    FieldSpec(
+        "meta",
+        FieldType.OBJECT,
+        nested_fields=(FieldSpec("note", FieldType.STRING), FieldSpec("level", FieldType.INTEGER)),
+    ),
+    FieldSpec(
+        "lines",
+        FieldType.ARRAY,
+        nested_fields=(FieldSpec("sku", FieldType.STRING), FieldSpec("price", FieldType.FLOAT)),
+    ),
+    FieldSpec("maybe", FieldType.STRING, required=False),
+    FieldSpec("stamp", FieldType.DATE),
+)
+
+
+def hostile_request() -> GenerationRequest:
+    """A custom schema of all 13 field types; one scenario per hostile value, which overrides a
+    top-level string, a string in an object and a string in every array element."""
+    scenarios = tuple(
+        Scenario(f"hostile_{i}", count=2, overrides={"text": v, "meta.note": v, "lines.sku": v})
+        for i, v in enumerate(HOSTILE_VALUES)
+    )
+    return GenerationRequest(
+        request_id="hostile-sql",
+        entity="hostile notes",
+        fields=HOSTILE_FIELDS,
+        constraints={
+            "status": FieldConstraint(enum_values=("new", "it's --", "a;b")),
+            "stamp": FieldConstraint(format="%d/%m/%Y"),  # not ISO: a TEXT column
+        },
+        scenarios=scenarios,
+        count=2 * len(scenarios),
+    )
+
+
+def entity_request(entity: str, count: int = 60) -> GenerationRequest:
+    return GenerationRequest(request_id=f"sql-{entity}", entity=entity, count=count)
+
+
+async def generate_records(
+    request: GenerationRequest, generator: TraditionalGenerator | None = None
+) -> tuple[EntitySchema, list[dict[str, Any]]]:
+    """The schema and the records, as a JSON consumer would read them (through JSON)."""
+    schema = resolve_schema(request)
+    records = await (generator or TraditionalGenerator()).generate(request, schema, batch_size=7)
+    return schema, json.loads(JsonChunkFormatter().format(records, True))
+
+
+def sql_script(formatter: SqlChunkFormatter, records: list[dict[str, Any]], size: int = 7) -> str:
+    return "".join(format_all(formatter, records, size))
+
+
+def select_all(formatter: SqlChunkFormatter) -> str:
+    columns = ", ".join(column.name for column in formatter.columns)
+    return f'SELECT {columns} FROM {formatter.table} ORDER BY "_index"'
+
+
+def expected_value(column_type: str, value: Any) -> Any:
+    """What a column gives back for a JSON value, before dialect differences."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return None
+    if column_type == SQL_TEXT and not isinstance(value, str):
+        return ("json", value)  # stored as JSON text, compared parsed
+    return value
+
+
+def assert_rows_match(
+    formatter: SqlChunkFormatter,
+    records: list[dict[str, Any]],
+    rows: Sequence[Sequence[Any]],
+    *,
+    typed: bool,
+) -> int:
+    """Every cell equals the record's value. `typed`: the driver returns dates, times and
+    booleans as Python objects (PostgreSQL), not as text and 0/1 (SQLite). Returns the number
+    of cells compared."""
+    assert len(rows) == len(records)
+    compared = 0
+    for record, row in zip(sorted(records, key=lambda r: r["_index"]), rows, strict=True):
+        for column, got in zip(formatter.columns, row, strict=True):
+            want = expected_value(column.type, record.get(column.key))
+            where = f"record {record['_index']} column {column.name}"
+            if want is None:
+                assert got is None, where
+            elif isinstance(want, tuple):
+                assert json.loads(got) == want[1], where
+            elif column.type == SQL_BOOLEAN:
+                assert got in (True, False) and bool(got) is want, where
+            elif column.type == SQL_DATE and typed:
+                assert isinstance(got, date) and got.isoformat() == want, where
+            elif column.type == SQL_TIMESTAMPTZ and typed:
+                # PostgreSQL keeps the instant; the offset it was written with is not stored.
+                assert isinstance(got, datetime) and got == datetime.fromisoformat(want), where
+            elif column.type == SQL_DOUBLE:
+                assert isinstance(got, float) and got == want, where
+            else:
+                assert type(got) is type(want) and got == want, where
+            compared += 1
+    return compared
+
+
+def sqlite_round_trip(formatter: SqlChunkFormatter, records: list[dict[str, Any]]) -> int:
+    connection = run_sql(sql_script(formatter, records))
+    tables = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    assert tables == [(formatter.table.strip('"'),)]
+    return assert_rows_match(
+        formatter, records, connection.execute(select_all(formatter)).fetchall(), typed=False
+    )
+
+
+@pytest.fixture(scope="module")
+def shared_generator() -> TraditionalGenerator:
+    return TraditionalGenerator()
+
+
+@pytest.mark.parametrize("entity", ENTITIES)
+async def test_sql_of_every_entity_round_trips_through_sqlite(
+    entity: str, shared_generator: TraditionalGenerator
+) -> None:
+    schema, records = await generate_records(entity_request(entity), shared_generator)
+    formatter = SqlChunkFormatter(schema)
+
+    cells = sqlite_round_trip(formatter, records)
+
+    assert cells == len(records) * len(formatter.columns)
+
+
+async def test_sql_with_hostile_override_values_round_trips_through_sqlite(
+    shared_generator: TraditionalGenerator,
+) -> None:
+    request = hostile_request()
+    schema, records = await generate_records(request, shared_generator)
+    formatter = SqlChunkFormatter(schema, scenarios=request.scenarios)
+    types = {column.key: column.type for column in formatter.columns}
+
+    sqlite_round_trip(formatter, records)
+
+    assert formatter.table == '"hostile_notes"'
+    assert types["stamp"] == SQL_TEXT  # a strftime format is not a DATE
+    assert (types["born"], types["seen_at"]) == (SQL_DATE, SQL_TIMESTAMPTZ)
+    assert (types["age"], types["score"], types["active"]) == (SQL_BIGINT, SQL_DOUBLE, SQL_BOOLEAN)
+    texts = {record["text"] for record in records}
+    assert texts == set(HOSTILE_VALUES)
+    assert {line["sku"] for record in records for line in record["lines"]} <= texts
+
+
+@pytest.mark.parametrize("entity", [*ENTITIES, "hostile"])
+async def test_sql_is_byte_identical_however_the_records_are_chunked(
+    entity: str, shared_generator: TraditionalGenerator
+) -> None:
+    request = hostile_request() if entity == "hostile" else entity_request(entity, 40)
+    schema, records = await generate_records(request, shared_generator)
+    formatter = SqlChunkFormatter(schema, scenarios=request.scenarios)
+
+    scripts = {sql_script(formatter, records, size) for size in (1, 3, 16, len(records))}
+
+    assert len(scripts) == 1
+    assert next(iter(scripts)).count("\nINSERT INTO ") == len(records)
+
+
+HOSTILE_NAMES_SCHEMA = EntitySchema(
+    name="1 select; DROP",
+    domain="test",
+    description="",
+    fields=(
+        FieldSpec('a"b', FieldType.STRING),
+        FieldSpec("A_B", FieldType.INTEGER),  # collides with a"b -> a_b, ignoring case
+        FieldSpec("select", FieldType.BOOLEAN),
+        FieldSpec("x" * 80, FieldType.STRING),
+        FieldSpec("x" * 70, FieldType.STRING),  # the same first 63 characters
+        FieldSpec("prénom", FieldType.STRING),
+    ),
+)
+
+
+def test_hostile_identifiers_are_sanitised_quoted_and_unique() -> None:
+    formatter = SqlChunkFormatter(HOSTILE_NAMES_SCHEMA)
+    record = {
+        "_index": 0,
+        "_scenario": "s",
+        'a"b': "quote",
+        "A_B": 7,
+        "select": True,
+        "x" * 80: "long",
+        "x" * 70: "long too",
+        "prénom": "Zoë",
+    }
+
+    names = [column.name for column in formatter.columns]
+
+    assert formatter.table == '"t_1_select_DROP"'
+    assert names[2:] == [
+        '"a_b"',
+        '"A_B_2"',
+        '"select"',
+        f'"{"x" * 63}"',
+        f'"{"x" * 61}_2"',
+        '"pr_nom"',
+    ]
+    assert len({name.lower() for name in names}) == len(names)
+    connection = run_sql(formatter.format([record], True))
+    row = connection.execute(select_all(formatter)).fetchone()
+    assert row == (0, "s", "quote", 7, 1, "long", "long too", "Zoë")
+
+
+def test_unique_identifiers_cut_suffixed_names_to_63_characters() -> None:
+    names = unique_sql_identifiers(["y" * 63, "Y" * 63, "y" * 63])
+
+    assert names == [f'"{"y" * 63}"', f'"{"Y" * 61}_2"', f'"{"y" * 61}_3"']
+
+
+def test_dates_overridden_with_non_iso_values_get_text_columns() -> None:
+    schema = EntitySchema(
+        "d",
+        "t",
+        "",
+        (FieldSpec("day", FieldType.DATE), FieldSpec("at", FieldType.DATETIME)),
+    )
+    odd = Scenario("odd", overrides={"day": "31/12/2024", "at": "2024-01-01T10:00:00"})
+    fine = Scenario("fine", overrides={"day": "2024-02-29", "at": "2024-03-10T02:30:00-05:00"})
+    records = [
+        {"_index": 0, "_scenario": "odd", "day": "31/12/2024", "at": "2024-01-01T10:00:00"},
+        {"_index": 1, "_scenario": "x", "day": "2024-02-29", "at": "2024-03-10T07:30:00Z"},
+    ]
+
+    typed = SqlChunkFormatter(schema, scenarios=[fine])
+    text = SqlChunkFormatter(schema, scenarios=[fine, odd])
+
+    assert [c.type for c in typed.columns[2:]] == [SQL_DATE, SQL_TIMESTAMPTZ]
+    assert [c.type for c in text.columns[2:]] == [SQL_TEXT, SQL_TEXT]
+    sqlite_round_trip(text, records)
+    with pytest.raises(SqlValueError, match=r"field 'day' holds '31/12/2024'.*DATE column"):
+        typed.format(records, True)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("n", "12", "BIGINT column"),
+        ("n", True, "BIGINT column"),
+        ("n", 2**63, "BIGINT column"),
+        ("x", "1.5", "DOUBLE PRECISION column"),
+        ("ok", 1, "BOOLEAN column"),
+        ("when", "2024-02-30", "DATE column"),
+        ("at", "2024-01-01 10:00", "TIME ZONE column"),
+        ("text", "nul \x00 inside", "NUL character"),
+    ],
+)
+def test_values_a_column_cannot_hold_are_refused_by_name(
+    field: str, value: Any, message: str
+) -> None:
+    schema = EntitySchema(
+        "v",
+        "t",
+        "",
+        (
+            FieldSpec("n", FieldType.INTEGER),
+            FieldSpec("x", FieldType.FLOAT),
+            FieldSpec("ok", FieldType.BOOLEAN),
+            FieldSpec("when", FieldType.DATE),
+            FieldSpec("at", FieldType.DATETIME),
+            FieldSpec("text", FieldType.STRING),
+        ),
+    )
+
+    with pytest.raises(SqlValueError, match=f"field '{field}'.*{message}"):
+        SqlChunkFormatter(schema).format([{"_index": 0, "_scenario": "s", field: value}], True)
+
+
+def test_sql_writes_non_finite_floats_as_null_and_other_scalars_in_text_as_json() -> None:
+    record = note(0, "x") | {"x": math.inf, "text": 5, "meta": [1, "two"]}
+
+    row = (
+        run_sql(SqlChunkFormatter(NOTE_SCHEMA).format([record], True))
+        .execute('SELECT "x", "text", "meta" FROM "note"')
+        .fetchone()
+    )
+
+    assert row == (None, "5", '[1,"two"]')
+
+
+def random_floats(count: int, seed: int = 11) -> list[float]:
+    """Floats of every magnitude SQLite reads exactly (from 1e-290 up), of many shapes."""
+    rng = random.Random(seed)
+    values: list[float] = []
+    for i in range(count):
+        kind = i % 4
+        if kind == 0:
+            value = struct.unpack("<d", struct.pack("<Q", rng.getrandbits(64)))[0]
+        elif kind == 1:
+            value = float(f"{rng.randint(1, 10 ** rng.randint(1, 15))}e{rng.randint(-40, 40)}")
+        elif kind == 2:
+            value = rng.uniform(-1, 1) * 10 ** rng.randint(-30, 30)
+        else:
+            value = round(rng.uniform(-1e6, 1e6), rng.randint(0, 4))
+        if math.isfinite(value) and (value == 0 or abs(value) > 1e-290):
+            values.append(value)
+    return [*values, 35.54064318, 5.045404, 0.1, -0.0, 1e16, 1e22, 1e23, 1.7976931348623157e308]
+
+
+def test_floats_come_back_exactly_from_sqlite() -> None:
+    values = random_floats(40_000)
+    script = "CREATE TABLE f (i BIGINT, x DOUBLE PRECISION);\n" + "".join(
+        f"INSERT INTO f VALUES ({i}, {sql_float(v)});\n" for i, v in enumerate(values)
+    )
+
+    got = [x for (x,) in run_sql(script).execute("SELECT x FROM f ORDER BY i")]
+
+    assert [(v, g) for v, g in zip(values, got, strict=True) if v != g] == []
+
+
+def test_floats_are_written_shortest_when_that_is_read_back_exactly() -> None:
+    assert [sql_float(v) for v in (19.99, 0.1, 1e-05, -2.5, 1e16, 1234.5)] == [
+        "19.99",
+        "0.1",
+        "1e-05",
+        "-2.5",
+        "1e+16",
+        "1234.5",
+    ]
+    # SQLite 3.40 reads "35.54064318" one unit in the last place off: 17 digits instead.
+    assert sql_float(35.54064318) == "35.540643179999996"
+    assert float(sql_float(35.54064318)) == 35.54064318
