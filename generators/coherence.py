@@ -25,6 +25,7 @@ from generators.cards import brand_of, luhn_valid
 from generators.date_formats import strftime_pattern
 from generators.people import name_key
 from generators.request import FieldConstraint, FieldSpec, FieldType
+from generators.rule_values import numeric_enum_values
 from generators.schemas import EntitySchema, children
 from generators.schemas.payment import CARD_METHODS
 from generators.schemas.review import SENTIMENT_RATINGS
@@ -157,7 +158,12 @@ def _rule_checks(
         high = rule.max
         yield f"{path}: max", lambda v: not _is_number(v) or v <= high
     if rule.enum_values:
-        allowed = frozenset(rule.enum_values)
+        allowed: frozenset[object] = frozenset(rule.enum_values)
+        if kind in (FieldType.INTEGER, FieldType.FLOAT):
+            try:
+                allowed = frozenset(numeric_enum_values(rule, kind))
+            except ValueError:  # validation reports it; nothing can match
+                allowed = frozenset()
         yield f"{path}: enum", lambda v: v in allowed
     if rule.regex:
         pattern = re.compile(rule.regex)

@@ -23,8 +23,9 @@ from generators.entities.line_items import ProductVariants
 from generators.people import make_address, make_email, make_phone, make_street
 from generators.permutation import DigitPermutation
 from generators.request import FieldConstraint, FieldSpec, FieldType
+from generators.rule_values import numeric_enum_values
 from generators.sampling import draw_int, pick
-from generators.schemas import field_name_words, is_free_text
+from generators.schemas import ADDRESS_PARTS, field_name_words, is_free_text
 from generators.string_rules import constrained_string_maker
 
 OPTIONAL_NULL_SHARE = 0.1
@@ -82,6 +83,9 @@ class CustomRecordBuilder:
                 msg = f"ENUM field {path!r} needs enum_values"
                 raise ValueError(msg)
             return lambda rng, _scope: pick(rng, values)
+        if kind in (FieldType.INTEGER, FieldType.FLOAT) and rule.enum_values:
+            numbers = numeric_enum_values(rule, kind)
+            return lambda rng, _scope: pick(rng, numbers)
         if kind is FieldType.INTEGER:
             return self._integer(spec, rule)
         if kind is FieldType.FLOAT:
@@ -97,13 +101,33 @@ class CustomRecordBuilder:
         if kind is FieldType.PHONE:
             return lambda rng, _scope: make_phone(rng)
         if kind is FieldType.ADDRESS:
-            pools = self._context.pools
-            return lambda rng, _scope: make_address(rng, pools)
+            return self._address(path)
         if kind is FieldType.UUID:
             return lambda rng, _scope: str(uuid.UUID(int=rng.getrandbits(128), version=4))
         if kind is FieldType.OBJECT:
             return self._object(spec, path)
         return self._array(spec, path, rule)
+
+    def _address(self, path: str) -> ValueMaker:
+        """An address; parts with a rule of their own (`home.city`) are made from that rule."""
+        pools = self._context.pools
+        parts = []
+        for part in ADDRESS_PARTS:
+            rule = self._context.schema.rule(f"{path}.{part.name}")
+            if rule != FieldConstraint():
+                parts.append(
+                    (part.name, self._string(part, f"{path}.{part.name}", rule, top_level=False))
+                )
+        if not parts:
+            return lambda rng, _scope: make_address(rng, pools)
+
+        def make(rng: Random, scope: _Scope) -> dict[str, str]:
+            address = make_address(rng, pools)
+            for name, value in parts:
+                address[name] = value(rng, scope)
+            return address
+
+        return make
 
     def _object(self, spec: FieldSpec, path: str) -> ValueMaker:
         fields = [

@@ -1,4 +1,6 @@
-"""Strings shaped by a field rule: a regex, else enum values, else a format template."""
+"""Strings shaped by a field rule: enum values, else a regex (within min_length/max_length),
+else a format template. Validation makes sure enum values match the regex, format and lengths
+when several are given, so picking an enum value honours the whole rule."""
 
 from __future__ import annotations
 
@@ -23,12 +25,12 @@ def constrained_string_maker(
     With `unique_key`, a template's first `{random:N}` run is a keyed bijection of the record
     index, so values are unique within a request (for up to 10**N records) at no memory cost.
     """
-    if rule.regex:
-        values = RegexValues(rule.regex)
-        return lambda rng, _index, _year: values.sample(rng)
     if rule.enum_values:
         choices = rule.enum_values
         return lambda rng, _index, _year: pick(rng, choices)
+    if rule.regex:
+        values = RegexValues(rule.regex, min_length=rule.min_length, max_length=rule.max_length)
+        return lambda rng, _index, _year: values.sample(rng)
     if rule.format:
         template = FormatTemplate.parse(rule.format)
         if unique_key is None:

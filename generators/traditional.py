@@ -4,6 +4,8 @@ Deterministic: one `random.Random`, seeded from the request's seed, is consumed 
 record, so the same request yields the same records whatever `batch_size` is (batches only cut
 the sequence) and in whichever worker process it runs. Streaming: records are built batch by
 batch and never held all at once. Fast: no Faker call happens per record (see `pools`).
+Edge cases (`generators.edge_cases`) are a layer over built records, applied before the
+scenario's overrides when the request asks for them.
 """
 
 from __future__ import annotations
@@ -15,8 +17,14 @@ from random import Random
 from typing import Any
 
 from generators.base import GenerationPath, Generator, Record
-from generators.build_context import DEFAULT_REFERENCE_TIME, BuildContext, RecordBuilder
+from generators.build_context import (
+    DEFAULT_REFERENCE_TIME,
+    BuildContext,
+    RecordBuilder,
+    utc_datetime,
+)
 from generators.custom_records import CustomRecordBuilder
+from generators.edge_cases import EdgeCaseLayer, wants_edge_cases
 from generators.entities import ENTITY_BUILDERS
 from generators.overrides import apply_overrides, compile_overrides
 from generators.pools import ValuePools
@@ -54,6 +62,11 @@ class TraditionalGenerator(Generator):
             raise ValueError(msg)
         builder = self._builder(request, schema)
         overrides = {s.name: compile_overrides(schema, s) for s in request.scenarios}
+        edge_cases = (
+            EdgeCaseLayer(schema, utc_datetime(self._reference_epoch).year)
+            if wants_edge_cases(request)
+            else None
+        )
         rng = Random(request.effective_seed)
         batch: list[Record] = []
         index = 0
@@ -62,6 +75,8 @@ class TraditionalGenerator(Generator):
             for _ in range(count):
                 record: Record = {"_index": index, "_scenario": scenario}
                 record.update(builder.build(rng, index, scenario))
+                if edge_cases is not None:
+                    edge_cases.apply(record, rng, index)
                 if scenario_overrides:
                     apply_overrides(record, scenario_overrides)
                 batch.append(record)

@@ -34,6 +34,7 @@ from generators.request import (
     GenerationRequest,
     Scenario,
 )
+from generators.rule_values import numeric_enum_values
 from generators.schemas import EntitySchema, describe_fields, resolve_schema
 from generators.templates import FormatTemplate
 
@@ -48,7 +49,9 @@ _MAX_LISTED_FIELDS = 25
 _APPLIES_TO: dict[str, frozenset[FieldType]] = {
     "min": frozenset({FieldType.INTEGER, FieldType.FLOAT}),
     "max": frozenset({FieldType.INTEGER, FieldType.FLOAT}),
-    "enum_values": frozenset({FieldType.STRING, FieldType.ENUM}),
+    "enum_values": frozenset(
+        {FieldType.STRING, FieldType.ENUM, FieldType.INTEGER, FieldType.FLOAT}
+    ),
     "regex": frozenset({FieldType.STRING}),
     "min_length": frozenset({FieldType.STRING, FieldType.ARRAY}),
     "max_length": frozenset({FieldType.STRING, FieldType.ARRAY}),
@@ -199,22 +202,101 @@ def _rule_problems(at: str, rule: FieldConstraint, spec: FieldSpec) -> Iterator[
             f"{at}.min_length",
             f"min_length {rule.min_length} is greater than max_length {rule.max_length}",
         )
-    if rule.regex is not None and spec.type is FieldType.STRING:
-        yield from _regex_problems(f"{at}.regex", rule.regex)
-    if rule.format and spec.type is FieldType.STRING:
+    lengths_ok = (
+        0 <= (rule.min_length or 0) <= (rule.max_length if rule.max_length is not None else longest)
+        and (rule.max_length or 0) <= longest
+    )
+    if spec.type in (FieldType.INTEGER, FieldType.FLOAT) and rule.enum_values:
+        yield from _numeric_enum_problems(f"{at}.enum_values", rule, spec.type)
+    if spec.type is FieldType.STRING:
+        yield from _string_problems(at, rule, lengths_ok)
+
+
+def _numeric_enum_problems(at: str, rule: FieldConstraint, kind: FieldType) -> Iterator[Problem]:
+    try:
+        values = numeric_enum_values(rule, kind)
+    except ValueError as error:
+        yield Problem(at, str(error))
+        return
+    outside = [
+        raw
+        for raw, value in zip(rule.enum_values, values, strict=True)
+        if (rule.min is not None and value < rule.min)
+        or (rule.max is not None and value > rule.max)
+    ]
+    if outside:
+        yield Problem(
+            at,
+            f"{', '.join(map(repr, outside))} outside min {_bound(rule.min)} .. max "
+            f"{_bound(rule.max)}",
+        )
+
+
+def _bound(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}"
+
+
+def _string_problems(at: str, rule: FieldConstraint, lengths_ok: bool) -> Iterator[Problem]:
+    """Regex, format, enum values and lengths of a STRING field, alone and against each other."""
+    if rule.regex is not None and rule.format:
+        yield Problem(f"{at}.format", "give either regex or format, not both")
+    pattern: re.Pattern[str] | None = None
+    if rule.regex is not None:
         try:
-            FormatTemplate.parse(rule.format)
+            pattern = re.compile(rule.regex)
+            bounds = (rule.min_length, rule.max_length) if lengths_ok else (None, None)
+            if not rule.enum_values:  # enum values are emitted as given, not built
+                RegexValues(rule.regex, min_length=bounds[0], max_length=bounds[1])
+            else:
+                RegexValues(rule.regex)
+        except re.error as error:
+            yield Problem(f"{at}.regex", f"does not compile: {error}")
+        except RecursionError:
+            yield Problem(f"{at}.regex", "the pattern nests too deeply")
+        except UnsupportedRegexError as error:
+            yield Problem(f"{at}.regex", str(error))
+    template: FormatTemplate | None = None
+    if rule.format:
+        try:
+            template = FormatTemplate.parse(rule.format)
         except ValueError as error:
             yield Problem(f"{at}.format", str(error))
+    if rule.enum_values:
+        yield from _string_enum_problems(f"{at}.enum_values", rule, pattern, template)
+    elif template is not None and rule.regex is None and lengths_ok:
+        size = sum(
+            p if isinstance(p, int) else len(p) if isinstance(p, str) else 4  # {year}
+            for p in template.parts
+        )
+        if (rule.min_length is not None and size < rule.min_length) or (
+            rule.max_length is not None and size > rule.max_length
+        ):
+            yield Problem(
+                f"{at}.format",
+                f"values of {rule.format!r} have {size} characters, outside min_length "
+                f"{rule.min_length or 0} .. max_length {_bound(rule.max_length)}",
+            )
 
 
-def _regex_problems(at: str, pattern: str) -> Iterator[Problem]:
-    try:
-        RegexValues(pattern)
-    except re.error as error:
-        yield Problem(at, f"does not compile: {error}")
-    except UnsupportedRegexError as error:
-        yield Problem(at, str(error))
+def _string_enum_problems(
+    at: str,
+    rule: FieldConstraint,
+    pattern: re.Pattern[str] | None,
+    template: FormatTemplate | None,
+) -> Iterator[Problem]:
+    template_pattern = re.compile(template.regex()) if template is not None else None
+    for value in rule.enum_values:
+        if pattern is not None and not pattern.fullmatch(value):
+            yield Problem(at, f"{value!r} does not match the regex {rule.regex!r}")
+        elif template_pattern is not None and not template_pattern.fullmatch(value):
+            yield Problem(at, f"{value!r} does not fit the format {rule.format!r}")
+        elif rule.min_length is not None and len(value) < rule.min_length:
+            yield Problem(at, f"{value!r} is shorter than min_length {rule.min_length}")
+        elif rule.max_length is not None and len(value) > rule.max_length:
+            yield Problem(at, f"{value!r} is longer than max_length {rule.max_length}")
+        else:
+            continue
+        return  # one problem per attribute is enough
 
 
 def _scenario_problems(

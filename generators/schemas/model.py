@@ -29,6 +29,8 @@ TEXT_FIELD_WORDS = frozenset(
     {"description", "comment", "comments", "body", "notes", "note", "message", "summary", "bio",
      "review", "feedback", "text", "content", "details", "title", "subject", "headline"}
 )  # fmt: skip
+#: Rule attributes that shape a string's whole value; the caller's replace the schema's.
+_SHAPES = ("regex", "enum_values", "format")
 _WORD_BOUNDARY = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
 
 
@@ -111,5 +113,9 @@ class EntitySchema:
             return self
         merged = dict(self.rules)
         for path, constraint in constraints.items():
-            merged[path] = merge_constraint(merged.get(path, FieldConstraint()), constraint)
+            base = merged.get(path, FieldConstraint())
+            if any(getattr(constraint, shape) not in (None, ()) for shape in _SHAPES):
+                # the caller's regex, enum values or format replaces the schema's own shape
+                base = dataclasses.replace(base, regex=None, enum_values=(), format=None)
+            merged[path] = merge_constraint(base, constraint)
         return dataclasses.replace(self, rules=merged)

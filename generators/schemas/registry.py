@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+from generators.edge_case_hints import EDGE_CASE_TAG, wants_edge_cases
 from generators.errors import UnknownSchemaError
 from generators.request import GenerationRequest
 from generators.schemas.cart import CART
@@ -24,7 +27,8 @@ def list_schemas(domain: str = "") -> list[EntitySchema]:
 
 
 def resolve_schema(request: GenerationRequest) -> EntitySchema:
-    """The schema a request generates, with the request's constraints merged into its rules.
+    """The schema a request generates, with the request's constraints merged into its rules
+    (and the `_edge_case_type` tag declared when the request asks for edge cases).
 
     Custom `fields` win over any predefined schema; otherwise `request.schema_name` picks one.
     Raises `UnknownSchemaError` when neither gives a schema.
@@ -41,7 +45,10 @@ def resolve_schema(request: GenerationRequest) -> EntitySchema:
         if found is None:
             raise UnknownSchemaError(request.schema_name, sorted(PREDEFINED))
         schema = found
-    return schema.with_constraints(request.constraints)
+    schema = schema.with_constraints(request.constraints)
+    if wants_edge_cases(request) and EDGE_CASE_TAG not in schema.tags:
+        schema = dataclasses.replace(schema, tags=(*schema.tags, EDGE_CASE_TAG))
+    return schema
 
 
 def describe_fields(schema: EntitySchema) -> list[str]:

@@ -89,3 +89,54 @@ def test_randomly_composed_patterns_always_match() -> None:
         for _ in range(5):
             value = values.sample(rng)
             assert re.fullmatch(pattern, value), (pattern, value)
+
+
+HOSTILE = [r"^(a+)+b$", r"(a|aa)+$", r"^(\w+\s?)*$", r"(x+x+)+y", r"^([a-z0-9]+)*@\w+\.com$"]
+
+
+@pytest.mark.parametrize("pattern", HOSTILE)
+def test_catastrophic_backtracking_patterns_are_built_not_matched(pattern: str) -> None:
+    """Patterns that make a backtracking matcher explode yield matching values.
+
+    Speed is covered by construction: values come from the parse tree, nothing is matched while
+    building, so the cost is linear in the value's length; this test only checks the values."""
+    values = RegexValues(pattern, max_length=40)
+    rng = random.Random(5)
+
+    samples = [values.sample(rng) for _ in range(100)]
+
+    assert all(re.fullmatch(pattern, s) and len(s) <= 40 for s in samples)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "low", "high"),
+    [(r"[a-z]+", 20, 30), (r"(ab|cde)*", 7, 7), (r"\w{1,20}", 15, None), (r"\d+-\d+", 3, 5)],
+)
+def test_values_fit_min_and_max_length(pattern: str, low: int, high: int | None) -> None:
+    values = RegexValues(pattern, min_length=low, max_length=high)
+    rng = random.Random(9)
+
+    for _ in range(200):
+        value = values.sample(rng)
+        assert re.fullmatch(pattern, value)
+        assert low <= len(value) <= (high if high is not None else 10_000)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "bounds", "message"),
+    [
+        (r"[A-Z]{10}", {"max_length": 8}, "shortest match has 10 characters, more than max_length"),
+        (r"\d{3}", {"min_length": 5}, "longest match has 3 characters, fewer than min_length 5"),
+        (r"(ab)+", {"min_length": 3, "max_length": 3}, "no match has a length between"),
+        ("a{100000}", {}, "more than the limit of 10000"),
+        ("(a?){100000}", {}, "steps"),
+        (r"(a)?\1", {}, "may not take part"),
+        (r"(a)|b\1", {}, "may not take part"),
+        ("(" * 2000 + ")" * 2000, {}, "nests too deeply"),
+    ],
+)
+def test_patterns_that_cannot_be_built_within_bounds(
+    pattern: str, bounds: dict[str, int], message: str
+) -> None:
+    with pytest.raises(UnsupportedRegexError, match=re.escape(message)):
+        RegexValues(pattern, **bounds)

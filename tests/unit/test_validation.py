@@ -261,3 +261,49 @@ def test_bounds_must_be_finite_and_lengths_modest() -> None:
     assert found['constraints["n"].min'] == "must fit in a 64-bit integer"
     assert found['constraints["s"].min_length'] == "must be at most 10000, got 1000000"
     assert found['constraints["a"].max_length'] == "must be at most 100, got 1000"
+
+
+def test_contradicting_string_constraints_name_the_field() -> None:
+    fields = tuple(FieldSpec(n, FieldType.STRING) for n in ("a", "b", "c", "d", "e", "f"))
+    constraints = {
+        "a": FieldConstraint(regex=r"[A-Z]{3}-\d{4}", max_length=5),
+        "b": FieldConstraint(regex=r"\d{2}", min_length=4),
+        "c": FieldConstraint(regex="^(a+)+b$", max_length=1),
+        "d": FieldConstraint(regex="x", enum_values=("x", "y")),
+        "e": FieldConstraint(format="ID-{random:6}", max_length=4),
+        "f": FieldConstraint(regex=r"(a)?\1"),
+    }
+
+    found = problems_of(fields=fields, constraints=constraints)
+
+    assert "more than max_length 5" in found['constraints["a"].regex']
+    assert "fewer than min_length 4" in found['constraints["b"].regex']
+    assert "more than max_length 1" in found['constraints["c"].regex']
+    assert found['constraints["d"].enum_values'] == "'y' does not match the regex 'x'"
+    assert "have 9 characters" in found['constraints["e"].format']
+    assert "may not take part" in found['constraints["f"].regex']
+
+
+def test_numeric_enum_values_must_parse_and_lie_within_min_and_max() -> None:
+    fields = (FieldSpec("n", FieldType.INTEGER), FieldSpec("x", FieldType.FLOAT))
+    constraints = {
+        "n": FieldConstraint(enum_values=("1", "5", "50"), min=1, max=10),
+        "x": FieldConstraint(enum_values=("0.5", "abc")),
+    }
+
+    found = problems_of(fields=fields, constraints=constraints)
+
+    assert found['constraints["n"].enum_values'] == "'50' outside min 1 .. max 10"
+    assert "'abc' is not a valid FLOAT" in found['constraints["x"].enum_values']
+
+
+def test_a_huge_repetition_is_refused_promptly() -> None:
+    fields = (FieldSpec("s", FieldType.STRING),)
+
+    found = problems_of(fields=fields, constraints={"s": FieldConstraint(regex="a{100000}")})
+
+    assert "limit of 10000" in found['constraints["s"].regex']
+
+
+def test_a_callers_regex_replaces_a_predefined_format() -> None:
+    assert problems_of(constraints={"cart_id": FieldConstraint(regex=r"C-\d{3}")}) == {}
