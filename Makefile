@@ -42,7 +42,7 @@ lint: setup
 	$(PY) -m ruff format --check .
 
 typecheck: setup
-	$(PY) -m mypy config streams generators router bridge
+	$(PY) -m mypy config streams generators router bridge clients
 
 ## Latency, throughput, memory and scale-out figures, printed; ratios measured in the same run.
 bench: setup

@@ -1,0 +1,12 @@
+"""Edge clients for the LLM path: Anthropic and OpenAI-compatible backends implementing
+`generators.llm.LLMBackend`, and local servers speaking those APIs for tests and the bench."""
+
+from clients.anthropic_backend import DEFAULT_CLAUDE_MODEL, AnthropicBackend
+from clients.openai_backend import DEFAULT_VLLM_MODEL, OpenAICompatibleBackend
+
+__all__ = [
+    "DEFAULT_CLAUDE_MODEL",
+    "DEFAULT_VLLM_MODEL",
+    "AnthropicBackend",
+    "OpenAICompatibleBackend",
+]

@@ -1,0 +1,112 @@
+"""An OpenAI-compatible Chat Completions endpoint (OpenAI itself, or vLLM) with structured
+output via `response_format` `json_schema` (strict), which vLLM enforces by guided decoding."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import openai
+from pydantic import SecretStr
+
+from clients._common import secret_from, setting_from, within
+from generators.llm import LLMCallError, LLMReply, LLMTimeoutError, LLMUnavailableError
+
+DEFAULT_VLLM_MODEL = "meta-llama/Meta-Llama-3-8B-Instruct"
+
+
+class OpenAICompatibleBackend:
+    """`api_key` and `base_url` default to `OPENAI_API_KEY` and `OPENAI_BASE_URL` (a vLLM
+    server that checks no key still needs one set, e.g. `OPENAI_API_KEY=EMPTY`: a missing key
+    is what marks the backend unconfigured)."""
+
+    def __init__(
+        self,
+        *,
+        api_key: SecretStr | None = None,
+        base_url: str | None = None,
+        model: str = DEFAULT_VLLM_MODEL,
+        max_tokens: int = 4096,
+        temperature: float = 0.7,
+        timeout_s: float = 60.0,
+        max_retries: int = 2,
+        total_timeout_s: float = 180.0,
+        name: str = "openai-compatible",
+    ) -> None:
+        self._key = secret_from(api_key, "OPENAI_API_KEY")
+        self._base_url = setting_from(base_url, "OPENAI_BASE_URL")
+        self._model = model
+        self._max_tokens = max_tokens
+        self._temperature = temperature
+        self._timeout_s = timeout_s
+        self._max_retries = max_retries
+        self._total_timeout_s = total_timeout_s
+        self._name = name
+        self._client: openai.AsyncOpenAI | None = None
+
+    def __repr__(self) -> str:
+        return f"OpenAICompatibleBackend(model={self._model!r}, base_url={self._base_url!r})"
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def available(self) -> bool:
+        return self._key is not None
+
+    def _sdk(self) -> openai.AsyncOpenAI:
+        if self._key is None:
+            msg = f"{self._name}: no API key (set OPENAI_API_KEY)"
+            raise LLMUnavailableError(msg)
+        if self._client is None:
+            self._client = openai.AsyncOpenAI(
+                api_key=self._key.get_secret_value(),
+                base_url=self._base_url,
+                timeout=self._timeout_s,
+                max_retries=self._max_retries,
+            )
+        return self._client
+
+    async def complete(self, system: str, prompt: str, json_schema: dict[str, Any]) -> LLMReply:
+        client = self._sdk()
+        call = client.chat.completions.create(
+            model=self._model,
+            max_tokens=self._max_tokens,
+            temperature=self._temperature,
+            messages=[
+                {"role": "system", "content": system},
+                {"role": "user", "content": prompt},
+            ],
+            response_format={
+                "type": "json_schema",
+                "json_schema": {"name": "records", "schema": json_schema, "strict": True},
+            },
+        )
+        try:
+            completion = await within(self._total_timeout_s, call, self._name)
+        except openai.APITimeoutError as error:
+            msg = f"{self._name}: timed out after {self._max_retries + 1} attempts"
+            raise LLMTimeoutError(msg) from error
+        except openai.APIStatusError as error:
+            msg = f"{self._name}: HTTP {error.status_code} after retries"
+            raise LLMCallError(msg, status=error.status_code) from error
+        except openai.APIError as error:
+            msg = f"{self._name}: {type(error).__name__}"
+            raise LLMCallError(msg) from error
+        if not completion.choices:
+            msg = f"{self._name}: answer without choices"
+            raise LLMCallError(msg)
+        message = completion.choices[0].message
+        usage = completion.usage
+        return LLMReply(
+            text=message.content or "",
+            input_tokens=usage.prompt_tokens if usage else 0,
+            output_tokens=usage.completion_tokens if usage else 0,
+            model=completion.model,
+            refusal=message.refusal,
+        )
+
+    async def close(self) -> None:
+        if self._client is not None:
+            await self._client.close()
+            self._client = None

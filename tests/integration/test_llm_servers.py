@@ -1,0 +1,270 @@
+"""The LLM path against local servers speaking the real Anthropic and OpenAI APIs.
+
+The real SDK clients point at `clients.stub_servers.StubLLMServer` by base URL; nothing is
+patched. No Kafka needed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+
+from clients import AnthropicBackend, OpenAICompatibleBackend
+from clients.stub_servers import ScriptedReply, StubLLMServer, request_prompt, synthesize_reply
+from generators import (
+    CoherenceTracker,
+    GenerationRequest,
+    Record,
+    Scenario,
+    TraditionalGenerator,
+    resolve_schema,
+)
+from generators.llm import (
+    FallbackReason,
+    LLMBackend,
+    LLMGenerator,
+    LLMRun,
+    LLMTimeoutError,
+    compare_token_usage,
+)
+
+KEY = SecretStr("sk-test-not-a-real-key")
+REQ_001 = GenerationRequest(
+    request_id="req-001",
+    domain="ecommerce",
+    entity="cart",
+    context="Generate shopping carts for ApplePay checkout testing.",
+    hints=("realistic", "coherent"),
+    count=10,
+    scenarios=(
+        Scenario("happy_path", 7, description="Normal checkout flow"),
+        Scenario("high_value", 2, description="Cart total > $500"),
+        Scenario("single_item", 1, description="Cart with only one item"),
+    ),
+)
+SCHEMA = resolve_schema(REQ_001)
+TRADITIONAL = TraditionalGenerator()
+
+
+def claude(server: StubLLMServer, **kwargs: Any) -> AnthropicBackend:
+    options: dict[str, Any] = {"timeout_s": 5.0, "max_retries": 2, **kwargs}
+    return AnthropicBackend(api_key=KEY, base_url=server.base_url, **options)
+
+
+def vllm(server: StubLLMServer, **kwargs: Any) -> OpenAICompatibleBackend:
+    options: dict[str, Any] = {"timeout_s": 5.0, "max_retries": 2, **kwargs}
+    return OpenAICompatibleBackend(api_key=KEY, base_url=server.base_url, **options)
+
+
+async def run(backends: list[LLMBackend], **kwargs: Any) -> tuple[list[Record], LLMRun]:
+    request = kwargs.pop("request", REQ_001)
+    generator = LLMGenerator(backends, TRADITIONAL)
+    llm_run = generator.start(request, resolve_schema(request), batch_size=kwargs.get("batch", 50))
+    records = [record async for batch in llm_run for record in batch]
+    return records, llm_run
+
+
+def assert_req_001_shape(records: list[Record]) -> None:
+    assert [r["_index"] for r in records] == list(range(10))
+    counts = Counter(r["_scenario"] for r in records)
+    assert counts == {"happy_path": 7, "high_value": 2, "single_item": 1}
+    tracker = CoherenceTracker(SCHEMA)
+    tracker.add(records)
+    money = {k: v for k, v in tracker.violations.items() if "total" in k or "subtotal" in k}
+    assert money == {}
+
+
+def invalid_then(body: dict[str, Any]) -> ScriptedReply:
+    reply = synthesize_reply(body)
+    assert reply.records is not None
+    reply.records[0]["items"][0]["quantity"] = 0  # breaks items.quantity: min 1
+    return reply
+
+
+async def test_claude_valid_output_tokens_equal_server_usage() -> None:
+    async with StubLLMServer("anthropic") as server:
+        records, llm_run = await run([claude(server)])
+    assert_req_001_shape(records)
+    report = llm_run.report
+    assert report.path_used == "llm" and report.backends_used == ["claude"]
+    assert report.tokens_used == server.reported_tokens > 0
+    assert report.input_tokens == server.reported_input_tokens
+    body = server.requests[0]
+    assert body["tool_choice"] == {"type": "tool", "name": "emit_records"}
+    assert body["tools"][0]["input_schema"]["properties"]["records"]["minItems"] == 10
+    assert body["model"] == "claude-sonnet-4-20250514" and body["temperature"] == 0.7
+    assert all(r["_shopping_occasion"] for r in records)
+
+
+async def test_claude_fenced_json_text_is_parsed() -> None:
+    def fenced(body: dict[str, Any]) -> ScriptedReply:
+        records = synthesize_reply(body).records
+        import json
+
+        return ScriptedReply(text=f"Here you go:\n```json\n{json.dumps(records)}\n```\nThanks")
+
+    async with StubLLMServer("anthropic", [fenced]) as server:
+        records, llm_run = await run([claude(server)])
+    assert_req_001_shape(records)
+    assert llm_run.report.calls == 1 and llm_run.report.retries == 0
+
+
+async def test_malformed_then_valid_retries_once() -> None:
+    async with StubLLMServer("anthropic", [ScriptedReply(text='[{"items": [')]) as server:
+        records, llm_run = await run([claude(server)])
+    assert_req_001_shape(records)
+    assert llm_run.report.retries == 1 and len(server.requests) == 2
+    assert "REJECTED" in request_prompt(server.requests[1])
+    assert llm_run.report.tokens_used == server.reported_tokens
+
+
+async def test_invalid_records_then_valid_quotes_the_problem() -> None:
+    async with StubLLMServer("openai", [invalid_then]) as server:
+        records, llm_run = await run([vllm(server)])
+    assert_req_001_shape(records)
+    retry_prompt = request_prompt(server.requests[1])
+    assert "- record 0 (happy_path): items.quantity: min" in retry_prompt
+    assert llm_run.report.retries == 1
+    assert llm_run.report.tokens_used == server.reported_tokens
+
+
+async def test_invalid_three_times_falls_back_to_next_backend() -> None:
+    async with (
+        StubLLMServer("anthropic", default=invalid_then) as bad,
+        StubLLMServer("openai") as good,
+    ):
+        records, llm_run = await run([claude(bad), vllm(good)])
+    assert_req_001_shape(records)
+    assert len(bad.requests) == 3
+    step = llm_run.report.steps[0]
+    assert (step.backend, step.reason) == ("claude", FallbackReason.INVALID_OUTPUT)
+    assert llm_run.report.backends_used == ["openai-compatible"]
+    assert llm_run.report.tokens_used == bad.reported_tokens + good.reported_tokens
+
+
+async def test_429_with_retry_after_then_success() -> None:
+    limited = ScriptedReply(status=429, headers={"retry-after": "0.4"})
+    async with StubLLMServer("anthropic", [limited]) as server:
+        started = time.monotonic()
+        records, llm_run = await run([claude(server)])
+        elapsed = time.monotonic() - started
+    assert_req_001_shape(records)
+    assert len(server.requests) == 2 and elapsed >= 0.4
+    assert llm_run.report.steps == []
+
+
+async def test_openai_429_honours_retry_after_ms() -> None:
+    limited = ScriptedReply(status=429, headers={"retry-after-ms": "300"})
+    async with StubLLMServer("openai", [limited]) as server:
+        started = time.monotonic()
+        records, _ = await run([vllm(server)])
+    assert time.monotonic() - started >= 0.3
+    assert_req_001_shape(records)
+
+
+async def test_hang_past_timeout_falls_back_to_openai() -> None:
+    hang = ScriptedReply(delay_s=30)
+    async with (
+        StubLLMServer("anthropic", default=lambda _body: hang) as slow,
+        StubLLMServer("openai") as good,
+    ):
+        started = time.monotonic()
+        records, llm_run = await run([claude(slow, timeout_s=0.3, max_retries=1), vllm(good)])
+        elapsed = time.monotonic() - started
+    assert_req_001_shape(records)
+    assert elapsed < 5
+    step = llm_run.report.steps[0]
+    assert (step.backend, step.reason) == ("claude", FallbackReason.TIMEOUT)
+    assert llm_run.report.as_metadata()["llm_tokens_used"] == good.reported_tokens
+
+
+async def test_total_deadline_bounds_a_long_retry_after() -> None:
+    limited = ScriptedReply(status=429, headers={"retry-after": "600"})
+    async with StubLLMServer("anthropic", [limited]) as server:
+        backend = claude(server, total_timeout_s=0.5)
+        with pytest.raises(LLMTimeoutError):
+            await backend.complete("s", "p", {"type": "object", "properties": {}})
+
+
+async def test_500s_until_traditional() -> None:
+    failing = ScriptedReply(status=500)
+    async with (
+        StubLLMServer("anthropic", default=lambda _b: failing) as first,
+        StubLLMServer("openai", default=lambda _b: failing) as second,
+    ):
+        records, llm_run = await run([claude(first, max_retries=1), vllm(second, max_retries=1)])
+    assert len(first.requests) == 2 and len(second.requests) == 2
+    report = llm_run.report
+    assert report.path_used == "traditional" and report.traditional_records == 10
+    assert [(s.backend, s.reason) for s in report.steps] == [
+        ("claude", FallbackReason.API_ERROR),
+        ("openai-compatible", FallbackReason.API_ERROR),
+    ]
+    assert "HTTP 500" in report.fallback_reason
+    assert report.tokens_used == 0
+    expected = await TRADITIONAL.generate(REQ_001, SCHEMA, batch_size=50)
+    assert records == expected
+
+
+async def test_refusal_falls_back() -> None:
+    async with (
+        StubLLMServer("anthropic", [ScriptedReply(refusal="I can't help with that.")]) as first,
+        StubLLMServer("openai") as second,
+    ):
+        records, llm_run = await run([claude(first), vllm(second)])
+    assert_req_001_shape(records)
+    assert llm_run.report.steps[0].reason is FallbackReason.REFUSAL
+    assert llm_run.report.tokens_used == first.reported_tokens + second.reported_tokens
+
+
+async def test_missing_key_is_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    backends: list[LLMBackend] = [AnthropicBackend(), OpenAICompatibleBackend()]
+    generator = LLMGenerator(backends, TRADITIONAL)
+    assert not generator.available
+    assert "no API key" in generator.unavailable_reason
+    records, llm_run = await run(backends)
+    assert len(records) == 10
+    assert {s.reason for s in llm_run.report.steps} == {FallbackReason.MISSING_KEY}
+
+
+async def test_sdk_environment_conventions(monkeypatch: pytest.MonkeyPatch) -> None:
+    async with StubLLMServer("anthropic") as a_server, StubLLMServer("openai") as o_server:
+        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-env-secret")
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", a_server.base_url)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-env-secret")
+        monkeypatch.setenv("OPENAI_BASE_URL", o_server.base_url)
+        from_env = AnthropicBackend(max_retries=0)
+        assert from_env.available and "sk-env-secret" not in repr(from_env)
+        await from_env.complete("s", "p", {"type": "object", "properties": {}})
+        await OpenAICompatibleBackend(max_retries=0).complete("s", "p", {"type": "object"})
+        assert len(a_server.requests) == 1 and len(o_server.requests) == 1
+        async with StubLLMServer("anthropic") as explicit:
+            backend = AnthropicBackend(base_url=explicit.base_url, max_retries=0)
+            await backend.complete("s", "p", {"type": "object", "properties": {}})
+            assert len(explicit.requests) == 1 and len(a_server.requests) == 1
+
+
+async def test_batches_keep_index_global_and_bounded_in_flight() -> None:
+    request = GenerationRequest(request_id="big", entity="review", count=23)
+    async with StubLLMServer("openai") as server:
+        records, llm_run = await run([vllm(server)], request=request, batch=5)
+    assert [r["_index"] for r in records] == list(range(23))
+    assert llm_run.report.calls == 5 and llm_run.report.llm_records == 23
+    assert all(r["review_id"].startswith("REV-") for r in records)
+
+
+async def test_token_budget_against_the_scripted_server() -> None:
+    request = GenerationRequest(request_id="budget", entity="cart", count=20)
+    async with StubLLMServer("anthropic") as server:
+        comparison = await compare_token_usage(
+            claude(server), TRADITIONAL, request, resolve_schema(request), batch_size=10
+        )
+    assert comparison.per_record_calls == 20 and comparison.batched_calls == 2
+    assert comparison.per_record_tokens + comparison.batched_tokens == server.reported_tokens
+    assert comparison.ratio <= 0.6
