@@ -81,6 +81,7 @@ def metadata_to_proto(metadata: Mapping[str, Any]) -> pb.GenerationMetadata:
         routing_reason=metadata["routing_reason"],
         routing_confidence=metadata["routing_confidence"],
         seed=metadata["seed"],
+        fallbacks=metadata["fallbacks"],
     )
 
 

@@ -7,7 +7,7 @@ import socket
 import tempfile
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -55,6 +55,27 @@ class Settings(BaseSettings):
     max_records: int = Field(default=10_000, ge=1)
     chunk_records: int = Field(default=500, ge=1)
     max_message_bytes: int = Field(default=8 * 1024 * 1024, ge=1024 * 1024)
+
+    # LLM path. Unset keys and URLs fall back to the SDKs' own environment variables
+    # (ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, OPENAI_API_KEY, OPENAI_BASE_URL); a backend
+    # with no key is unavailable and the router routes around it.
+    anthropic_api_key: SecretStr | None = None
+    anthropic_base_url: str | None = None
+    claude_model: str = "claude-sonnet-4-20250514"
+    claude_max_tokens: int = Field(default=4096, ge=1)
+    claude_temperature: float = Field(default=0.7, ge=0, le=1)
+    openai_api_key: SecretStr | None = None
+    vllm_base_url: str | None = None
+    vllm_model: str = "meta-llama/Meta-Llama-3-8B-Instruct"
+    use_local_llm: bool = False
+    llm_timeout_s: float = Field(default=60.0, gt=0)
+    llm_total_timeout_s: float = Field(default=180.0, gt=0)
+    llm_max_retries: int = Field(default=2, ge=0)
+    llm_max_attempts: int = Field(default=3, ge=1)
+    llm_max_in_flight: int = Field(default=4, ge=1)
+    default_batch_size: int = Field(default=50, ge=1)
+    retailer_name: str = "Macy's"
+    domain_knowledge_path: Path | None = None
 
     @field_validator("reply_topic_prefix")
     @classmethod

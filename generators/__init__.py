@@ -6,7 +6,7 @@ scenario-count rule (`validation`), the generator interface and generation paths
 (`formatters`). The streams worker and the bridge call into it; it calls nothing outside.
 """
 
-from generators.base import GenerationPath, Generator, Record
+from generators.base import GenerationPath, GenerationRun, Generator, PathOutcome, Record
 from generators.coherence import CoherenceTracker
 from generators.errors import GenerationError, ScenarioPlanError, UnknownSchemaError
 from generators.formatters import ChunkFormatter, make_formatter, merge_json_chunks
@@ -33,8 +33,10 @@ __all__ = [
     "GenerationError",
     "GenerationPath",
     "GenerationRequest",
+    "GenerationRun",
     "Generator",
     "OutputFormat",
+    "PathOutcome",
     "Problem",
     "Record",
     "Scenario",

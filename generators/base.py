@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from generators.request import GenerationRequest
 from generators.schemas import EntitySchema
@@ -23,6 +24,34 @@ class GenerationPath(StrEnum):
     HYBRID = "hybrid"
 
 
+@dataclass(frozen=True, slots=True)
+class PathOutcome:
+    """What a run actually did, for the answer's metadata: the path that made the records
+    (a fallback may differ from the one routed to), tokens spent, and each fallback and why."""
+
+    path_used: GenerationPath
+    tokens_used: int = 0
+    fallbacks: tuple[str, ...] = ()
+
+
+class GenerationRun(Protocol):
+    """One request's generation: iterate it for batches; `outcome` is final once it ends."""
+
+    def __aiter__(self) -> AsyncIterator[list[Record]]: ...
+
+    @property
+    def outcome(self) -> PathOutcome: ...
+
+
+class _PlainRun:
+    def __init__(self, path: GenerationPath, batches: AsyncIterator[list[Record]]) -> None:
+        self._batches = batches
+        self.outcome = PathOutcome(path)
+
+    def __aiter__(self) -> AsyncIterator[list[Record]]:
+        return self._batches
+
+
 class Generator(ABC):
     """A generation path: streams a request's records in batches.
 
@@ -31,6 +60,23 @@ class Generator(ABC):
     """
 
     path: ClassVar[GenerationPath]
+
+    @property
+    def available(self) -> bool:
+        """Whether this path can serve requests now; the router routes around it when not."""
+        return True
+
+    def start(
+        self,
+        request: GenerationRequest,
+        schema: EntitySchema,
+        *,
+        batch_size: int,
+        context: Mapping[str, Any] | None = None,
+    ) -> GenerationRun:
+        """A run of `generate_stream` that also reports what it did."""
+        batches = self.generate_stream(request, schema, batch_size=batch_size, context=context)
+        return _PlainRun(self.path, batches)
 
     @abstractmethod
     def generate_stream(

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 
 import faust
 
 from config import Settings
-from generators import Generator, TraditionalGenerator
-from router import GenerationPath
 from streams.avro import AvroCodec
 from streams.faust_publisher import FaustPublisher
+from streams.paths import build_generators
 from streams.processor import IncomingEvent, RequestProcessor
-
-
-def available_generators() -> Mapping[GenerationPath, Generator]:
-    """The generation paths this worker can serve; the router routes around the others."""
-    return {GenerationPath.TRADITIONAL: TraditionalGenerator()}
 
 
 def create_app(settings: Settings) -> faust.App:
@@ -35,7 +29,9 @@ def create_app(settings: Settings) -> faust.App:
         producer_max_request_size=settings.max_message_bytes,
         loghandlers=[],
     )
-    processor = RequestProcessor(settings, AvroCodec(), FaustPublisher(app), available_generators())
+    processor = RequestProcessor(
+        settings, AvroCodec(), FaustPublisher(app), build_generators(settings)
+    )
     requests = app.topic(settings.request_topic, key_serializer="raw", value_serializer="raw")
 
     @app.agent(requests, name="generate")

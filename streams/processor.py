@@ -19,6 +19,7 @@ from config import Settings
 from generators import (
     CoherenceTracker,
     Generator,
+    PathOutcome,
     make_formatter,
     resolve_schema,
     validate_request,
@@ -58,7 +59,7 @@ class RequestProcessor:
         self._codec = codec
         self._publisher = publisher
         self._generators = dict(generators)
-        self._available = frozenset(self._generators)
+        self._available = frozenset(p for p, g in self._generators.items() if g.available)
 
     async def handle(self, event: IncomingEvent) -> None:
         started = time.perf_counter()
@@ -112,10 +113,10 @@ class RequestProcessor:
         scenario_counts: Counter[str] = Counter()
         total = 0
         pending: tuple[str, int] | None = None
-        batches = self._generators[decision.path].generate_stream(
-            request, schema, batch_size=self._settings.chunk_records
+        run = self._generators[decision.path].start(
+            request, schema, batch_size=self._batch_size(decision.path)
         )
-        async for batch in batches:
+        async for batch in run:
             coherence.add(batch)
             scenario_counts.update(record["_scenario"] for record in batch)
             total += len(batch)
@@ -125,10 +126,27 @@ class RequestProcessor:
             pending = (text, len(batch))
         if pending is None:
             pending = (formatter.format([], first=True), 0)
+        outcome = run.outcome
+        if outcome.fallbacks:
+            log.warning(
+                "request %s fell back: %s", request.request_id, "; ".join(outcome.fallbacks)
+            )
         metadata = _metadata(
-            decision, started, coherence.score, scenario_counts, total, request.effective_seed
+            decision,
+            outcome,
+            started,
+            coherence.score,
+            scenario_counts,
+            total,
+            request.effective_seed,
         )
         await writer.final(*pending, metadata)
+
+    def _batch_size(self, path: GenerationPath) -> int:
+        """Model calls are slow and bounded by output tokens, so LLM batches are smaller."""
+        if path in (GenerationPath.LLM, GenerationPath.HYBRID):
+            return self._settings.default_batch_size
+        return self._settings.chunk_records
 
     async def _dead_letter(
         self,
@@ -162,6 +180,7 @@ class RequestProcessor:
 
 def _metadata(
     decision: RoutingDecision,
+    outcome: PathOutcome,
     started: float,
     coherence_score: float,
     scenario_counts: Mapping[str, int],
@@ -169,13 +188,14 @@ def _metadata(
     seed: int,
 ) -> dict[str, Any]:
     return {
-        "generation_path": decision.path.value,
+        "generation_path": outcome.path_used.value,
         "routing_reason": decision.reason,
         "routing_confidence": decision.confidence,
-        "llm_tokens_used": 0,
+        "llm_tokens_used": outcome.tokens_used,
         "generation_time_ms": (time.perf_counter() - started) * 1000.0,
         "coherence_score": coherence_score,
         "scenario_counts": dict(scenario_counts),
         "record_count": total,
         "seed": seed,
+        "fallbacks": list(outcome.fallbacks),
     }

@@ -17,6 +17,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import KafkaError
+from pydantic import SecretStr
 
 from config import Settings
 from streams.avro import AvroCodec, Contract
@@ -46,9 +47,15 @@ def isolated_settings(**overrides: Any) -> Settings:
 
 
 def settings_env(settings: Settings) -> dict[str, str]:
+    """The environment that makes a child process read exactly `settings`."""
     env = dict(os.environ)
     for name, value in settings.model_dump().items():
-        env[name.upper()] = str(value)
+        if value is None:
+            env.pop(name.upper(), None)
+        elif isinstance(value, SecretStr):
+            env[name.upper()] = value.get_secret_value()
+        else:
+            env[name.upper()] = str(value)
     return env
 
 

@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from generators.base import GenerationPath, Generator, Record
+from generators.base import GenerationPath, Generator, PathOutcome, Record
 from generators.llm.backend import LLMBackend
 from generators.llm.division import judgement_fields
 from generators.llm.errors import FallbackReason, LLMOutputError, LLMRefusalError
@@ -132,6 +132,15 @@ class LLMRun:
 
     def __aiter__(self) -> AsyncIterator[list[Record]]:
         return self._batches()
+
+    @property
+    def outcome(self) -> PathOutcome:
+        steps = self.report.steps
+        return PathOutcome(
+            self.report.path_used,
+            self.report.tokens_used,
+            tuple(f"{s.backend}: {s.reason.value} ({s.detail})" for s in steps),
+        )
 
     async def _batches(self) -> AsyncIterator[list[Record]]:
         skeletons = self._gen._skeletons.generate_stream(

@@ -1,0 +1,118 @@
+"""The LLM path through the bridge, with Claude and the OpenAI-compatible endpoint played by
+local servers that speak their real APIs (the real SDKs in the worker talk to them)."""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from decimal import Decimal
+from typing import Any
+
+import grpc
+import pytest
+from pydantic import SecretStr
+
+from bridge._proto import test_data_pb2_grpc as pb_grpc
+from bridge.server import running_bridge
+from clients.stub_servers import StubLLMServer
+from tests.e2e.test_generate import req_001
+from tests.stack import WorkerProcess, delete_run_topics, isolated_settings, wait_for_workers
+
+pytestmark = pytest.mark.e2e
+
+
+def closed_port_url() -> str:
+    """A loopback URL where nothing listens: a provider that is down."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+@asynccontextmanager
+async def stack_with_llms(
+    claude_url: str, openai_url: str
+) -> AsyncIterator[pb_grpc.TestDataServiceStub]:
+    settings = isolated_settings(
+        anthropic_api_key=SecretStr("sk-ant-test"),
+        anthropic_base_url=claude_url,
+        openai_api_key=SecretStr("sk-local-test"),
+        vllm_base_url=openai_url,
+        llm_timeout_s=5.0,
+        llm_total_timeout_s=10.0,
+        llm_max_retries=0,
+    )
+    worker = WorkerProcess(settings)
+    try:
+        await wait_for_workers(settings)
+        async with (
+            running_bridge(settings, port=0) as bridge,
+            grpc.aio.insecure_channel(f"127.0.0.1:{bridge.port}") as channel,
+        ):
+            yield pb_grpc.TestDataServiceStub(channel)
+    finally:
+        worker.stop()
+        await delete_run_topics(settings)
+
+
+def money(value: float) -> Decimal:
+    return Decimal(str(value))
+
+
+def assert_coherent_carts(records: list[dict[str, Any]]) -> None:
+    counts = {
+        name: sum(r["_scenario"] == name for r in records)
+        for name in ("happy_path", "high_value", "single_item")
+    }
+    assert counts == {"happy_path": 7, "high_value": 2, "single_item": 1}
+    for cart in records:
+        subtotal = sum(money(i["price"]) * i["quantity"] for i in cart["items"])
+        assert money(cart["subtotal"]) == subtotal
+        assert money(cart["total"]) == money(cart["subtotal"]) + money(cart["tax"])
+
+
+async def test_req_001_is_written_by_claude_and_its_tokens_are_the_ones_reported() -> None:
+    async with (
+        StubLLMServer("anthropic") as claude,
+        StubLLMServer("openai") as local,
+        stack_with_llms(claude.base_url, local.base_url) as stub,
+    ):
+        response = await stub.GenerateData(req_001(), timeout=60)
+
+    assert response.metadata.generation_path == "llm"
+    assert response.metadata.llm_tokens_used == claude.reported_tokens > 0
+    assert list(response.metadata.fallbacks) == []
+    assert local.requests == []
+    assert dict(response.metadata.scenario_counts) == {
+        "happy_path": 7,
+        "high_value": 2,
+        "single_item": 1,
+    }
+    assert_coherent_carts(json.loads(response.data))
+
+
+async def test_with_claude_down_the_openai_compatible_endpoint_answers() -> None:
+    async with (
+        StubLLMServer("openai") as local,
+        stack_with_llms(closed_port_url(), local.base_url) as stub,
+    ):
+        response = await stub.GenerateData(req_001(), timeout=60)
+
+    assert response.metadata.generation_path == "llm"
+    assert response.metadata.llm_tokens_used == local.reported_tokens > 0
+    assert any(f.startswith("claude:") for f in response.metadata.fallbacks)
+    assert_coherent_carts(json.loads(response.data))
+
+
+async def test_with_both_down_traditional_answers_and_the_metadata_says_why() -> None:
+    async with stack_with_llms(closed_port_url(), closed_port_url()) as stub:
+        response = await stub.GenerateData(req_001(), timeout=60)
+
+    fallbacks = list(response.metadata.fallbacks)
+    assert response.metadata.generation_path == "traditional"
+    assert any(f.startswith("claude:") for f in fallbacks)
+    assert any(f.startswith("openai-compatible:") for f in fallbacks)
+    assert response.metadata.llm_tokens_used == 0
+    assert_coherent_carts(json.loads(response.data))
