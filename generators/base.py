@@ -66,6 +66,11 @@ class Generator(ABC):
         """Whether this path can serve requests now; the router routes around it when not."""
         return True
 
+    @property
+    def unavailable_reason(self) -> str:
+        """Why `available` is false, in a few words for the routing reason ("" when available)."""
+        return ""
+
     def start(
         self,
         request: GenerationRequest,

@@ -19,6 +19,7 @@ confidence is then the fallback's own share, low when the signals pointed elsewh
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from generators.base import GenerationPath
@@ -111,7 +112,12 @@ def routing_signals(request: GenerationRequest) -> list[Signal]:
     return signals
 
 
-def route(request: GenerationRequest, available: frozenset[GenerationPath]) -> RoutingDecision:
+def route(
+    request: GenerationRequest,
+    available: frozenset[GenerationPath],
+    why_unavailable: Mapping[GenerationPath, str] | None = None,
+) -> RoutingDecision:
+    """`why_unavailable` may say why a path is missing, so the reason can tell the caller."""
     signals = routing_signals(request)
     scores = {path: sum(s.weight for s in signals if s.path is path) for path in _COST_ORDER}
     rag, llm = GenerationPath.RAG, GenerationPath.LLM
@@ -127,7 +133,9 @@ def route(request: GenerationRequest, available: frozenset[GenerationPath]) -> R
     chosen = next(
         p for p in _FALLBACKS[wanted] if p in available or p is GenerationPath.TRADITIONAL
     )
-    reason = f"wanted {wanted} ({why}) but {wanted} is unavailable; falling back to {chosen}"
+    missing = (why_unavailable or {}).get(wanted)
+    unavailable = f"{wanted} is unavailable" + (f" ({missing})" if missing else "")
+    reason = f"wanted {wanted} ({why}) but {unavailable}; falling back to {chosen}"
     return RoutingDecision(chosen, reason, round(scores[chosen] / total, 2))
 
 

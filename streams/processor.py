@@ -60,6 +60,13 @@ class RequestProcessor:
         self._publisher = publisher
         self._generators = dict(generators)
         self._available = frozenset(p for p, g in self._generators.items() if g.available)
+        self._why_unavailable = {
+            path: self._generators[path].unavailable_reason
+            if path in self._generators
+            else "not served by this worker yet"
+            for path in GenerationPath
+            if path not in self._available
+        }
 
     async def handle(self, event: IncomingEvent) -> None:
         started = time.perf_counter()
@@ -98,7 +105,7 @@ class RequestProcessor:
     async def _generate(
         self, request: GenerationRequest, writer: ReplyWriter, started: float
     ) -> None:
-        decision = route(request, self._available)
+        decision = route(request, self._available, self._why_unavailable)
         log.info(
             "request %s: %d %s records via %s (%s)",
             request.request_id,

@@ -76,8 +76,8 @@ class LLMGenerator(Generator):
     def unavailable_reason(self) -> str:
         if self.available:
             return ""
-        names = ", ".join(b.name for b in self._backends) or "no backends"
-        return f"LLM path unavailable: no API key configured ({names})"
+        names = " or ".join(b.name for b in self._backends) or "any backend"
+        return f"no API key configured for {names}"
 
     def start(
         self,

@@ -6,7 +6,9 @@ from collections.abc import AsyncIterator, Mapping
 from typing import Any, ClassVar
 
 import orjson
+import pytest
 
+from clients import OpenAICompatibleBackend
 from config import Settings
 from generators import (
     EntitySchema,
@@ -16,6 +18,7 @@ from generators import (
     TraditionalGenerator,
     merge_json_chunks,
 )
+from generators.llm import LLMGenerator
 from generators.request import GenerationRequest
 from streams.avro import AvroCodec, Contract
 from streams.contracts import request_to_event
@@ -188,3 +191,29 @@ async def test_without_a_seed_one_is_derived_from_the_request_id_and_echoed() ->
 
     assert first == again == replayed
     assert meta["seed"] == request.effective_seed != 0
+
+
+async def test_a_path_without_a_key_is_routed_around_and_the_reason_says_why(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    unconfigured = LLMGenerator(
+        [OpenAICompatibleBackend(api_key=None, base_url="http://127.0.0.1:9")],
+        TraditionalGenerator(),
+    )
+    publisher = MemoryPublisher()
+    generators = {
+        GenerationPath.TRADITIONAL: TraditionalGenerator(),
+        GenerationPath.LLM: unconfigured,
+    }
+    processor = RequestProcessor(SETTINGS, CODEC, publisher, generators)
+    request = GenerationRequest(
+        request_id="r5", entity="review", count=3, context="angry reviews", reply_topic=REPLY
+    )
+
+    await processor.handle(event(request))
+
+    metadata = publisher.chunks()[-1]["metadata"]
+    assert metadata["generation_path"] == "traditional"
+    assert "wanted llm" in metadata["routing_reason"]
+    assert "no API key configured for openai-compatible" in metadata["routing_reason"]
