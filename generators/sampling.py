@@ -38,5 +38,10 @@ class WeightedChoice(Generic[T]):
         self._table = table or tuple(values)
         self._size = len(self._table)
 
+    @property
+    def table(self) -> tuple[T, ...]:
+        """The lookup table: `table[int(rng.random() * len(table))]` is one draw, inlined."""
+        return self._table
+
     def __call__(self, rng: Random) -> T:
         return self._table[int(rng.random() * self._size)]  # `pick`, inlined: a hot path

@@ -8,11 +8,10 @@ unique within a request (see `generators.permutation`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from enum import Enum
 from random import Random
-
-from generators.sampling import draw_int
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _RANDOM = re.compile(r"random:(\d{1,2})")
@@ -20,6 +19,7 @@ _RANDOM = re.compile(r"random:(\d{1,2})")
 
 #: Digit runs up to this long are drawn from one float (53 bits); longer ones need randrange.
 _FLOAT_SAFE_DIGITS = 15
+_FLOAT_SAFE_MODULUS = 10**_FLOAT_SAFE_DIGITS
 
 
 class _Marker(Enum):
@@ -31,6 +31,27 @@ class FormatTemplate:
     """A parsed template: literal strings, the year marker, or ints (digits of a random run)."""
 
     parts: tuple[str | int | _Marker, ...]
+    #: `str.format` of a pattern with the year as field 0 and the random runs as fields 1, 2...
+    _format: Callable[..., str] = field(init=False, repr=False, compare=False)
+    #: 10**N for each random run, in order.
+    _moduli: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    #: For one-run templates (ids): year -> (text before the run, text after it).
+    _ends: dict[int, tuple[str, str]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        pattern: list[str] = []
+        moduli: list[int] = []
+        for part in self.parts:
+            if isinstance(part, int):
+                moduli.append(10**part)
+                pattern.append(f"{{{len(moduli)}:0{part}d}}")
+            elif part is _Marker.YEAR:
+                pattern.append("{0}")
+            else:
+                pattern.append(part.replace("{", "{{").replace("}", "}}"))
+        object.__setattr__(self, "_format", "".join(pattern).format)
+        object.__setattr__(self, "_moduli", tuple(moduli))
+        object.__setattr__(self, "_ends", {})
 
     @classmethod
     def parse(cls, template: str) -> FormatTemplate:
@@ -59,22 +80,49 @@ class FormatTemplate:
 
     def render(self, rng: Random, year: int, unique: int | None = None) -> str:
         """The template filled in; `unique` (if given) fills the first random run."""
-        out: list[str] = []
-        for part in self.parts:
-            if isinstance(part, int):
-                if unique is not None:
-                    number = unique % 10**part
-                elif part <= _FLOAT_SAFE_DIGITS:
-                    number = draw_int(rng, 0, 10**part - 1)
-                else:
-                    number = rng.randrange(10**part)
-                unique = None
-                out.append(f"{number:0{part}d}")
-            elif part is _Marker.YEAR:
-                out.append(str(year))
+        moduli = self._moduli
+        if len(moduli) == 1:  # the usual id template, a hot path: no str.format
+            modulus = moduli[0]
+            if unique is not None:
+                number = unique % modulus
+            elif modulus <= _FLOAT_SAFE_MODULUS:
+                number = int(rng.random() * modulus)  # `draw_int(rng, 0, modulus - 1)`
             else:
-                out.append(part)
-        return "".join(out)
+                number = rng.randrange(modulus)
+            ends = self._ends.get(year) or self._ends_of(year)
+            return ends[0] + str(number + modulus)[1:] + ends[1]  # zero-padded to N digits
+        numbers: list[int] = []
+        for modulus in moduli:
+            if unique is not None:
+                numbers.append(unique % modulus)
+                unique = None
+            elif modulus <= _FLOAT_SAFE_MODULUS:
+                numbers.append(int(rng.random() * modulus))  # `draw_int(rng, 0, modulus - 1)`
+            else:
+                numbers.append(rng.randrange(modulus))
+        return self._format(year, *numbers)
+
+    @property
+    def single_run_modulus(self) -> int | None:
+        """10**N when the template has exactly one random run (as ids do), else None."""
+        return self._moduli[0] if len(self._moduli) == 1 else None
+
+    def fill(self, year: int, number: int) -> str:
+        """A one-run template with `number` (0 <= number < 10**N) as the run's digits: what
+        `render` gives when the run's number is `number`."""
+        ends = self._ends.get(year) or self._ends_of(year)
+        return ends[0] + str(number + self._moduli[0])[1:] + ends[1]
+
+    def _ends_of(self, year: int) -> tuple[str, str]:
+        if len(self._ends) > 1_000:
+            self._ends.clear()
+        run = next(i for i, part in enumerate(self.parts) if isinstance(part, int))
+        head, tail = (
+            "".join(str(year) if p is _Marker.YEAR else str(p) for p in parts)
+            for parts in (self.parts[:run], self.parts[run + 1 :])
+        )
+        ends = self._ends[year] = (head, tail)
+        return ends
 
     def regex(self) -> str:
         """A regular expression that every rendering fully matches."""
