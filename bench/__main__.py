@@ -372,7 +372,34 @@ async def measure() -> list[tuple[str, str, str]]:
         await delete_run_topics(settings)
 
     rows.extend(in_process_rows(e2e_users=e2e))
+    rows.append(await llm_token_row())
     return rows
+
+
+async def llm_token_row() -> tuple[str, str, str]:
+    """Tokens of our LLM path against asking for whole records one call per record, both
+    through the real Anthropic SDK against a local server that counts tokens."""
+    from pydantic import SecretStr
+
+    from clients import AnthropicBackend
+    from clients.stub_servers import StubLLMServer
+    from generators import GenerationRequest, TraditionalGenerator, resolve_schema
+    from generators.llm import compare_token_usage
+
+    request = GenerationRequest(
+        request_id="bench-llm", entity="cart", count=20, context="carts for checkout testing"
+    )
+    async with StubLLMServer("anthropic") as server:
+        backend = AnthropicBackend(api_key=SecretStr("bench"), base_url=server.base_url)
+        comparison = await compare_token_usage(
+            backend, TraditionalGenerator(), request, resolve_schema(request), batch_size=10
+        )
+        await backend.close()
+    return (
+        "LLM path tokens vs one call per whole record",
+        f"{comparison.ratio:.0%}",
+        f"<= 60% ({comparison.batched_tokens:,} vs {comparison.per_record_tokens:,} tokens)",
+    )
 
 
 def main() -> None:
