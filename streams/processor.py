@@ -114,15 +114,14 @@ class RequestProcessor:
             decision.path,
             decision.reason,
         )
-        schema = resolve_schema(request)
+        generator = self._generators[decision.path]
+        schema = generator.output_schema(request, resolve_schema(request))
         formatter = make_formatter(request.output_format, schema, scenarios=request.scenarios)
         coherence = CoherenceTracker(schema)
         scenario_counts: Counter[str] = Counter()
         total = 0
         pending: tuple[str, int] | None = None
-        run = self._generators[decision.path].start(
-            request, schema, batch_size=self._batch_size(decision.path)
-        )
+        run = generator.start(request, schema, batch_size=self._batch_size(decision.path))
         async for batch in run:
             coherence.add(batch)
             scenario_counts.update(record["_scenario"] for record in batch)

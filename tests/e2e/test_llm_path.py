@@ -3,6 +3,8 @@ local servers that speak their real APIs (the real SDKs in the worker talk to th
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import socket
 from collections.abc import AsyncIterator
@@ -14,6 +16,7 @@ import grpc
 import pytest
 from pydantic import SecretStr
 
+from bridge._proto import test_data_pb2 as pb
 from bridge._proto import test_data_pb2_grpc as pb_grpc
 from bridge.server import running_bridge
 from clients.stub_servers import StubLLMServer
@@ -80,9 +83,24 @@ async def test_req_001_is_written_by_claude_and_its_tokens_are_the_ones_reported
         stack_with_llms(claude.base_url, local.base_url) as stub,
     ):
         response = await stub.GenerateData(req_001(), timeout=60)
+        tokens_for_carts = claude.reported_tokens
+        reviews = await stub.GenerateData(
+            pb.GenerateRequest(
+                entity="review",
+                count=6,
+                context="reviews of running shoes after a marathon",
+                hints=["realistic"],
+                output_format=pb.CSV,
+            ),
+            timeout=60,
+        )
 
     assert response.metadata.generation_path == "llm"
-    assert response.metadata.llm_tokens_used == claude.reported_tokens > 0
+    assert response.metadata.llm_tokens_used == tokens_for_carts > 0
+    review_rows = list(csv.DictReader(io.StringIO(reviews.data)))
+    assert reviews.metadata.generation_path == "llm"
+    assert len(review_rows) == 6
+    assert all(row["_sentiment"] for row in review_rows)
     assert list(response.metadata.fallbacks) == []
     assert local.requests == []
     assert dict(response.metadata.scenario_counts) == {
