@@ -40,6 +40,8 @@ def _constraint(message: pb.FieldConstraint) -> FieldConstraint:
         min_length=_optional(message, "min_length"),
         max_length=_optional(message, "max_length"),
         format=_optional(message, "format"),
+        min_date=_optional(message, "min_date"),
+        max_date=_optional(message, "max_date"),
     )
 
 

@@ -3,8 +3,9 @@
 Two kinds of rules are checked, for records from any generation path:
 
 - schema rules, for every schema: required fields present, values of the field's type (ints
-  for INTEGER, ISO 8601 with an offset for DATETIME, ...), and each rule (min/max, enum values,
-  regex, min/max length, format) holding, down into nested objects and array elements;
+  for INTEGER, ISO 8601 with an offset for DATETIME, ...), and each rule (min/max, min_date/
+  max_date, enum values, regex, min/max length, format) holding, down into nested objects and
+  array elements;
 - entity rules, for the predefined entities: cart/order money adds up (compared in cents, so a
   float `total` of 21.639999 still equals 19.99 + 1.65), timelines are in order and agree with
   the status, cards pass Luhn and match their brand, emails come from the name, ratings agree
@@ -22,6 +23,7 @@ from itertools import pairwise
 from typing import Any
 
 from generators.cards import brand_of, luhn_valid
+from generators.date_bounds import bound_check
 from generators.date_formats import strftime_pattern
 from generators.people import name_key
 from generators.request import FieldConstraint, FieldSpec, FieldType
@@ -174,6 +176,9 @@ def _rule_checks(
     if rule.max_length is not None:
         longest = rule.max_length
         yield f"{path}: max_length", lambda v: not _has_len(v) or len(v) <= longest
+    within = bound_check(rule, kind)
+    if within is not None:
+        yield f"{path}: min_date/max_date", within
     strftime = strftime_pattern(rule)
     if strftime is not None and kind in (FieldType.DATE, FieldType.DATETIME):
         yield f"{path}: format", lambda v: isinstance(v, str) and _matches_strftime(v, strftime)

@@ -1,8 +1,10 @@
 """Records for custom schemas: every field compiled once into a value maker, then called per record.
 
-A field's rule decides first (regex, enum values, format, min/max, min_length/max_length); where
-the rule leaves freedom, the field's name picks a realistic kind of value (`first_name`,
-`city`, `description`, `order_id`, `age`, `price`...). Within one object, name and email fields
+A field's rule decides first (regex, enum values, format, min/max, min_date/max_date,
+min_length/max_length); where the rule leaves freedom, the field's name picks a realistic kind of
+value (`first_name`, `city`, `description`, `order_id`, `age`, `price`...). Dates with
+min_date/max_date are uniform over the bounded window (`generators.date_bounds`); without, they
+lie in the recent past. Within one object, name and email fields
 describe the same person. Top-level EMAIL fields and `*_id` strings are unique within a request.
 Optional (`required=False`) fields are null in about one record in ten.
 """
@@ -18,6 +20,13 @@ from typing import Any
 
 from generators.build_context import YEAR, BuildContext, utc_datetime
 from generators.catalogue import ALL_PRODUCTS
+from generators.date_bounds import (
+    day_text,
+    draw_unit,
+    has_date_bounds,
+    moment_text,
+    value_window,
+)
 from generators.date_formats import strftime_pattern
 from generators.entities.line_items import ProductVariants
 from generators.people import make_address, make_email, make_phone, make_street
@@ -181,6 +190,10 @@ class CustomRecordBuilder:
         else:
             oldest, youngest = 3 * 365, 0
         pattern = strftime_pattern(rule)
+        if has_date_bounds(rule):
+            default = (today.toordinal() - oldest, today.toordinal() - youngest)
+            first, last = value_window(rule, FieldType.DATE, default)
+            return lambda rng, _scope: day_text(draw_unit(rng, first, last), pattern)
 
         def make(rng: Random, _scope: _Scope) -> str:
             day = today - timedelta(days=draw_int(rng, youngest, oldest))
@@ -191,6 +204,10 @@ class CustomRecordBuilder:
     def _datetime(self, rule: FieldConstraint) -> ValueMaker:
         reference = self._context.reference_epoch
         pattern = strftime_pattern(rule)
+        if has_date_bounds(rule):
+            default = (reference - YEAR + 1, reference)
+            first, last = value_window(rule, FieldType.DATETIME, default)
+            return lambda rng, _scope: moment_text(draw_unit(rng, first, last), pattern)
 
         def make(rng: Random, _scope: _Scope) -> str:
             moment = utc_datetime(reference - draw_int(rng, 0, YEAR - 1))

@@ -11,7 +11,9 @@ or one step inside min/max, strings at or inside min_length/max_length, arrays a
 bounds, first/last enum value), `unicode_text`, `emoji_text`, `empty_string` (free-text fields
 that allow it: optional, or min_length 0), `max_length_string`, `leap_day` (Feb 29) and
 `dst_boundary` (America/New_York transitions, ISO 8601 with the offset in force), as the fields
-make them meaningful.
+make them meaningful. DATE/DATETIME fields with min_date/max_date sit at or one day (DATE) / one
+second (DATETIME) inside a given bound for the boundary kinds, and take the latest Feb 29 and the
+latest DST transitions within their bounds; a kind that cannot fit the bounds leaves the field be.
 
 Predefined entities (money stays exact, in cents):
 - cart: `single_max_quantity_item`, `max_price_item`, `min_price_item`, `tax_half_cent`,
@@ -28,14 +30,23 @@ Predefined entities (money stays exact, in cents):
 from __future__ import annotations
 
 import copy
+import functools
 import math
 import re
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from random import Random
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from generators.date_bounds import (
+    DATE_TYPES,
+    day_text,
+    has_date_bounds,
+    moment_of,
+    moment_text,
+    value_window,
+)
 from generators.date_formats import strftime_pattern
 from generators.edge_case_hints import EDGE_CASE_HINTS, EDGE_CASE_TAG, wants_edge_cases
 from generators.entities.money import NO_TAX, TAX_RATES, dollars, tax_cents
@@ -221,6 +232,8 @@ class _CustomKinds:
             return _number_end(lo_f, hi_f, 0.01, low=low, inside=inside)
         if kind is FieldType.BOOLEAN and not inside:
             return True, not low
+        if kind in DATE_TYPES and value is not None and has_date_bounds(rule):
+            return _date_end(kind, rule, low=low, inside=inside)
         if kind is FieldType.STRING and value is not None and _is_free(rule):
             if (rule.min_length if low else rule.max_length) is None:
                 return False, value  # no bound on that side to sit on
@@ -246,6 +259,11 @@ class _CustomKinds:
         if value is None or spec.type not in (FieldType.DATE, FieldType.DATETIME):
             return False, value
         pattern = strftime_pattern(rule)
+        if has_date_bounds(rule):
+            unit = _bounded_leap_unit(spec.type, rule)
+            if unit is None:
+                return False, value  # no Feb 29 within the bounds
+            return True, _date_unit_text(spec.type, unit, rule)
         moment = self._leap
         if spec.type is FieldType.DATE:
             return True, moment.date().strftime(pattern) if pattern else moment.date().isoformat()
@@ -256,9 +274,97 @@ class _CustomKinds:
     ) -> tuple[bool, Any]:
         if value is None or spec.type is not FieldType.DATETIME:
             return False, value
-        moment = self._dst[index % len(self._dst)]
         pattern = strftime_pattern(rule)
+        if has_date_bounds(rule):
+            moments = _bounded_dst_moments(rule)
+            if not moments:
+                return False, value  # no DST transition within the bounds
+            # a fixed hash of the index, so records of this kind (every n-th) see every moment
+            moment = moments[(index * _GOLDEN >> 16) % len(moments)]
+            return True, moment.strftime(pattern) if pattern else _iso(moment)
+        moment = self._dst[index % len(self._dst)]
         return True, moment.strftime(pattern) if pattern else _iso(moment)
+
+
+# Date fields with min_date/max_date: edge values come from the window values are drawn from
+# (`generators.date_bounds.value_window`), in day ordinals (DATE) or Unix seconds (DATETIME).
+
+#: DST moments are taken from years under the current US rule (since 2007) only.
+_FIRST_DST_RULE_YEAR = 2007
+_NOON = 12 * 3600
+_GOLDEN = 0x9E3779B1
+_DAY_SECONDS = 24 * 3600
+
+
+def _window(kind: FieldType, rule: FieldConstraint) -> tuple[int, int]:
+    return value_window(rule, kind, (0, 0))  # the default is unused: the rule has a bound
+
+
+def _date_unit_text(kind: FieldType, unit: int, rule: FieldConstraint) -> str:
+    pattern = strftime_pattern(rule)
+    return day_text(unit, pattern) if kind is FieldType.DATE else moment_text(unit, pattern)
+
+
+def _date_end(
+    kind: FieldType, rule: FieldConstraint, *, low: bool, inside: bool
+) -> tuple[bool, Any]:
+    """A bounded date at min_date/max_date, or one day (DATE) / second (DATETIME) inside it;
+    nothing on a side without a bound, or when no value lies strictly inside."""
+    if (rule.min_date if low else rule.max_date) is None:
+        return False, None
+    first, last = _window(kind, rule)
+    unit = first if low else last
+    if inside:
+        unit = unit + 1 if low else unit - 1
+        if not first < unit < last:
+            return False, None
+    return True, _date_unit_text(kind, unit, rule)
+
+
+@functools.lru_cache(maxsize=256)
+def _bounded_leap_unit(kind: FieldType, rule: FieldConstraint) -> int | None:
+    """The latest Feb 29 within the bounds (DATETIME: noon UTC, or the nearest second of that
+    day within the bounds), or None when no Feb 29 fits."""
+    first, last = _window(kind, rule)
+    if kind is FieldType.DATE:
+        years = range(date.fromordinal(last).year, date.fromordinal(first).year - 1, -1)
+    else:
+        years = range(moment_of(last).year, moment_of(first).year - 1, -1)
+    for year in years:
+        if not (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)):
+            continue
+        if kind is FieldType.DATE:
+            ordinal = date(year, 2, 29).toordinal()
+            if first <= ordinal <= last:
+                return ordinal
+            continue
+        start = int(datetime(year, 2, 29, tzinfo=UTC).timestamp())
+        low, high = max(first, start), min(last, start + _DAY_SECONDS - 1)
+        if low <= high:
+            return min(max(start + _NOON, low), high)
+    return None
+
+
+@functools.lru_cache(maxsize=256)
+def _bounded_dst_moments(rule: FieldConstraint) -> tuple[datetime, ...]:
+    """Up to one year's worth of DST moments (see `dst_moments`) within the bounds, latest
+    years first; none when the bounds hold no transition since 2007. A strftime format without
+    `%z` writes the local wall-clock time, so that time read as UTC must lie within them too."""
+    first, last = _window(FieldType.DATETIME, rule)
+    pattern = strftime_pattern(rule)
+    naive = pattern is not None and "%z" not in pattern
+
+    def within(moment: datetime) -> bool:
+        wall = moment.replace(tzinfo=UTC).timestamp()
+        return first <= moment.timestamp() <= last and (not naive or first <= wall <= last)
+
+    found: list[datetime] = []
+    start_year = max(moment_of(first).year, _FIRST_DST_RULE_YEAR)
+    for year in range(moment_of(last).year, start_year - 1, -1):
+        found += [m for m in dst_moments(year) if within(m)]
+        if len(found) >= len(dst_moments(year)):
+            break
+    return tuple(found[:4])
 
 
 def _placeholder(fields: tuple[FieldSpec, ...]) -> Record:

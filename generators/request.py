@@ -58,6 +58,10 @@ class FieldConstraint:
     min_length: int | None = None
     max_length: int | None = None
     format: str | None = None
+    #: ISO 8601 bounds (inclusive) for DATE/DATETIME fields: `YYYY-MM-DD`, or for DATETIME also
+    #: a datetime with an offset; see `generators.date_bounds`.
+    min_date: str | None = None
+    max_date: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,8 @@
 """Request validation, as a list of problems that each name the request field at fault.
 
 Field paths read like the request: `count`, `entity`, `fields[1].nested_fields[0].name`,
-`constraints["age"].min`, `constraints["code"].regex`, `scenarios[1].count`,
-`scenarios[0].overrides["price"]`.
+`constraints["age"].min`, `constraints["code"].regex`, `constraints["joined"].min_date`,
+`scenarios[1].count`, `scenarios[0].overrides["price"]`.
 
 The scenario-count rule (`plan_scenarios`), which decides how many records each scenario gets:
 
@@ -24,6 +24,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from generators.date_bounds import (
+    DATE_TYPES,
+    EARLIEST_FORMATTED,
+    bound_units,
+    has_date_bounds,
+    parse_date_bound,
+)
+from generators.date_formats import strftime_pattern
 from generators.errors import ScenarioPlanError, UnknownSchemaError
 from generators.overrides import INT64_RANGE, convert_override
 from generators.regex_values import RegexValues, UnsupportedRegexError
@@ -56,6 +64,8 @@ _APPLIES_TO: dict[str, frozenset[FieldType]] = {
     "min_length": frozenset({FieldType.STRING, FieldType.ARRAY}),
     "max_length": frozenset({FieldType.STRING, FieldType.ARRAY}),
     "format": frozenset({FieldType.STRING, FieldType.DATE, FieldType.DATETIME}),
+    "min_date": DATE_TYPES,
+    "max_date": DATE_TYPES,
 }
 
 
@@ -159,10 +169,22 @@ def _constraint_problems(request: GenerationRequest, schema: EntitySchema) -> It
         for attribute, types in _APPLIES_TO.items():
             if getattr(constraint, attribute) not in (None, ()) and spec.type not in types:
                 allowed = ", ".join(sorted(t.value for t in types))
+                hint = (
+                    f"; bound dates with {attribute}_date (ISO 8601)"
+                    if attribute in ("min", "max") and spec.type in DATE_TYPES
+                    else ""
+                )
                 yield Problem(
                     f"{at}.{attribute}",
-                    f"applies to {allowed} fields; {path!r} is {spec.type.value}",
+                    f"applies to {allowed} fields; {path!r} is {spec.type.value}{hint}",
                 )
+        if schema.predefined and spec.type in DATE_TYPES and has_date_bounds(constraint):
+            attribute = "min_date" if constraint.min_date is not None else "max_date"
+            yield Problem(
+                f"{at}.{attribute}",
+                f"applies to custom schemas only; predefined {schema.name!r} keeps its own "
+                "coherent timeline",
+            )
         yield from _rule_problems(at, schema.rule(path), spec)
 
 
@@ -206,10 +228,52 @@ def _rule_problems(at: str, rule: FieldConstraint, spec: FieldSpec) -> Iterator[
         0 <= (rule.min_length or 0) <= (rule.max_length if rule.max_length is not None else longest)
         and (rule.max_length or 0) <= longest
     )
+    if spec.type in DATE_TYPES:
+        yield from _date_bound_problems(at, rule, spec.type)
     if spec.type in (FieldType.INTEGER, FieldType.FLOAT) and rule.enum_values:
         yield from _numeric_enum_problems(f"{at}.enum_values", rule, spec.type)
     if spec.type is FieldType.STRING:
         yield from _string_problems(at, rule, lengths_ok)
+
+
+def _date_bound_problems(at: str, rule: FieldConstraint, kind: FieldType) -> Iterator[Problem]:
+    """min_date/max_date of a DATE/DATETIME field: readable, ordered, representable (the rules
+    are in `generators.date_bounds`)."""
+    formatted = strftime_pattern(rule) is not None
+    readable = True
+    moments = []
+    for attribute in ("min_date", "max_date"):
+        text = getattr(rule, attribute)
+        if text is None:
+            continue
+        try:
+            moment = parse_date_bound(text, kind)
+        except ValueError as error:
+            readable = False
+            yield Problem(f"{at}.{attribute}", str(error))
+            continue
+        moments.append(moment)
+        if formatted and moment.date() < EARLIEST_FORMATTED:
+            readable = False
+            yield Problem(
+                f"{at}.{attribute}",
+                f"{text!r} is before year 1000, which the strftime format {rule.format!r} "
+                "cannot write as four digits",
+            )
+    if not readable or len(moments) < 2:
+        return
+    if moments[0] > moments[1]:
+        yield Problem(
+            f"{at}.min_date", f"min_date {rule.min_date} is after max_date {rule.max_date}"
+        )
+        return
+    low, high = bound_units(rule, kind)
+    if low is not None and high is not None and low > high:
+        yield Problem(
+            f"{at}.min_date",
+            f"no whole second lies between min_date {rule.min_date} and max_date "
+            f"{rule.max_date}; DATETIME values are whole seconds",
+        )
 
 
 def _numeric_enum_problems(at: str, rule: FieldConstraint, kind: FieldType) -> Iterator[Problem]:

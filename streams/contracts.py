@@ -44,6 +44,8 @@ def _constraint_to_event(c: FieldConstraint) -> dict[str, Any]:
         "min_length": c.min_length,
         "max_length": c.max_length,
         "format": c.format,
+        "min_date": c.min_date,
+        "max_date": c.max_date,
     }
 
 
@@ -66,6 +68,8 @@ def request_from_event(event: Mapping[str, Any]) -> GenerationRequest:
                 min_length=c["min_length"],
                 max_length=c["max_length"],
                 format=c["format"],
+                min_date=c.get("min_date"),
+                max_date=c.get("max_date"),
             )
             for name, c in event["constraints"].items()
         },

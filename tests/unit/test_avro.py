@@ -12,7 +12,13 @@ from typing import Any
 import fastavro
 import pytest
 
-from generators.request import FieldSpec, FieldType, GenerationRequest, Scenario
+from generators.request import (
+    FieldConstraint,
+    FieldSpec,
+    FieldType,
+    GenerationRequest,
+    Scenario,
+)
 from streams.avro import SCHEMA_DIR, AvroCodec, Contract
 from streams.contracts import request_from_event, request_to_event
 from streams.errors import UndecodableEvent
@@ -59,10 +65,34 @@ def test_every_contract_is_confluent_framed_with_its_fixed_id() -> None:
     )
 
     assert payload[0] == 0
-    assert struct.unpack(">I", payload[1:5])[0] == 1001
+    assert struct.unpack(">I", payload[1:5])[0] == 1006
     ids = {e["file"]: e["id"] for e in json.loads((SCHEMA_DIR / "ids.json").read_text())["schemas"]}
-    assert {f.removesuffix(".avsc") for f in ids} == {c.value for c in Contract}
+    current = {f for f in ids if not f.startswith("history/")}
+    assert {f.removesuffix(".avsc") for f in current} == {c.value for c in Contract}
+    assert all((SCHEMA_DIR / f).is_file() for f in ids)
     assert len(set(ids.values())) == len(ids)
+
+
+def test_requests_written_before_date_bounds_still_decode() -> None:
+    """Id 1001 (history/generate_requested.v1.avsc) predates min_date/max_date: its bytes,
+    constraints included, read with the bounds unset."""
+    v1 = json.loads((SCHEMA_DIR / "history" / "generate_requested.v1.avsc").read_text())
+    old = request_to_event(
+        GenerationRequest(
+            request_id="v1",
+            count=2,
+            fields=(FieldSpec("born", FieldType.DATE), FieldSpec("n", FieldType.INTEGER)),
+            constraints={"n": FieldConstraint(min=1, max=9), "born": FieldConstraint(format="%Y")},
+        )
+    )
+    for constraint in old["constraints"].values():
+        del constraint["min_date"], constraint["max_date"]
+
+    event = CODEC.decode(Contract.GENERATE_REQUESTED, framed(1001, v1, old))
+
+    request = request_from_event(event)
+    assert request.constraints["n"] == FieldConstraint(min=1, max=9)
+    assert request.constraints["born"] == FieldConstraint(format="%Y")
 
 
 def test_a_request_survives_the_round_trip_through_avro() -> None:
