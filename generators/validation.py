@@ -55,8 +55,8 @@ _MAX_LISTED_FIELDS = 25
 
 #: Which constraint attributes mean something for which field types.
 _APPLIES_TO: dict[str, frozenset[FieldType]] = {
-    "min": frozenset({FieldType.INTEGER, FieldType.FLOAT}),
-    "max": frozenset({FieldType.INTEGER, FieldType.FLOAT}),
+    "min": frozenset({FieldType.INTEGER, FieldType.FLOAT, FieldType.ARRAY}),
+    "max": frozenset({FieldType.INTEGER, FieldType.FLOAT, FieldType.ARRAY}),
     "enum_values": frozenset(
         {FieldType.STRING, FieldType.ENUM, FieldType.INTEGER, FieldType.FLOAT}
     ),
@@ -196,6 +196,13 @@ def _rule_problems(at: str, rule: FieldConstraint, spec: FieldSpec) -> Iterator[
             yield Problem(f"{at}.{attribute}", "must be a finite number")
         elif spec.type is FieldType.INTEGER and not INT64_RANGE[0] <= bound <= INT64_RANGE[1]:
             yield Problem(f"{at}.{attribute}", "must fit in a 64-bit integer")
+        elif spec.type is FieldType.ARRAY and not (
+            float(bound).is_integer() and 0 <= bound <= MAX_ARRAY_LENGTH
+        ):
+            yield Problem(
+                f"{at}.{attribute}",
+                f"bounds the array's length: a whole number from 0 to {MAX_ARRAY_LENGTH}",
+            )
     if (
         rule.min is not None
         and rule.max is not None

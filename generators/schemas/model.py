@@ -82,6 +82,24 @@ def merge_constraint(base: FieldConstraint, override: FieldConstraint) -> FieldC
     return dataclasses.replace(base, **changes)
 
 
+def _array_lengths(constraint: FieldConstraint) -> FieldConstraint:
+    """On an ARRAY field, min/max bound how many elements it has, as min_length/max_length do
+    (the length attributes win when both are given; validation rejects non-whole bounds)."""
+
+    def whole(bound: float | None) -> int | None:
+        return int(bound) if bound is not None and float(bound).is_integer() else None
+
+    return dataclasses.replace(
+        constraint,
+        min_length=constraint.min_length
+        if constraint.min_length is not None
+        else whole(constraint.min),
+        max_length=constraint.max_length
+        if constraint.max_length is not None
+        else whole(constraint.max),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class EntitySchema:
     """One entity: what GetSchemas lists, what generators fill and formatters lay out.
@@ -112,7 +130,9 @@ class EntitySchema:
         if not constraints:
             return self
         merged = dict(self.rules)
-        for path, constraint in constraints.items():
+        for path, given in constraints.items():
+            spec = self.field_at(path)
+            constraint = _array_lengths(given) if spec and spec.type is FieldType.ARRAY else given
             base = merged.get(path, FieldConstraint())
             if any(getattr(constraint, shape) not in (None, ()) for shape in _SHAPES):
                 # the caller's regex, enum values or format replaces the schema's own shape
