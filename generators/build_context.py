@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from random import Random
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from generators.pools import ValuePools
 from generators.schemas import EntitySchema
@@ -52,3 +52,15 @@ class RecordBuilder(Protocol):
     """Builds the fields of record `index` (tags included; `_index`/`_scenario` are added)."""
 
     def build(self, rng: Random, index: int, scenario: str) -> dict[str, Any]: ...
+
+
+@runtime_checkable
+class BatchRecordBuilder(RecordBuilder, Protocol):
+    """A builder that can also build a run of consecutive records of one scenario at once."""
+
+    def build_many(
+        self, rng: Random, start: int, count: int, scenario: str, out: list[dict[str, Any]]
+    ) -> None:
+        """Appends records `start`.. `start + count - 1` to `out`, each exactly
+        `{"_index": i, "_scenario": scenario} | self.build(rng, i, scenario)`, built in turn."""
+        ...

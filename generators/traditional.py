@@ -3,7 +3,8 @@
 Deterministic: one `random.Random`, seeded from the request's seed, is consumed record after
 record, so the same request yields the same records whatever `batch_size` is (batches only cut
 the sequence) and in whichever worker process it runs. Streaming: records are built batch by
-batch and never held all at once. Fast: no Faker call happens per record (see `pools`).
+batch and never held all at once. Fast: no Faker call happens per record (see `pools`), and
+builders that offer `build_many` (carts) build runs of records in one call, tags included.
 Edge cases (`generators.edge_cases`) are a layer over built records, applied before the
 scenario's overrides when the request asks for them.
 """
@@ -19,6 +20,7 @@ from typing import Any
 from generators.base import GenerationPath, Generator, Record
 from generators.build_context import (
     DEFAULT_REFERENCE_TIME,
+    BatchRecordBuilder,
     BuildContext,
     RecordBuilder,
     utc_datetime,
@@ -70,11 +72,34 @@ class TraditionalGenerator(Generator):
         rng = Random(request.effective_seed)
         batch: list[Record] = []
         index = 0
+        # Builders that build runs of records at once do so unless edge cases, which draw from
+        # `rng` between records, are asked for: the records (and draws) are the same.
+        build_many = (
+            builder.build_many
+            if edge_cases is None and isinstance(builder, BatchRecordBuilder)
+            else None
+        )
+        build = builder.build
         for scenario, count in plan_scenarios(request):
             scenario_overrides = overrides.get(scenario, ())
+            if build_many is not None:
+                left = count
+                while left:
+                    run = min(left, batch_size - len(batch))
+                    build_many(rng, index, run, scenario, batch)
+                    if scenario_overrides:
+                        for built in batch[len(batch) - run :]:
+                            apply_overrides(built, scenario_overrides)
+                    index += run
+                    left -= run
+                    if len(batch) == batch_size:
+                        yield batch
+                        batch = []
+                        await asyncio.sleep(0)  # let the event loop breathe (heartbeats, I/O)
+                continue
             for _ in range(count):
                 record: Record = {"_index": index, "_scenario": scenario}
-                record.update(builder.build(rng, index, scenario))
+                record.update(build(rng, index, scenario))
                 if edge_cases is not None:
                     edge_cases.apply(record, rng, index)
                 if scenario_overrides:

@@ -31,6 +31,18 @@ def _hour(hour: int) -> tuple[str, int]:
     return entry
 
 
+#: For builders that inline `utc_iso` (see `CartBuilder.build_many`): the text of instant `t`
+#: is `entry[0] + MINUTES_SECONDS[t % HOUR]`, where `entry` is `HOUR_TEXTS.get(t // HOUR)` or
+#: else `hour_text(t // HOUR)`, and `entry[1]` is its year.
+MINUTES_SECONDS = _MINUTES_SECONDS
+HOUR_TEXTS = _HOURS
+
+
+def hour_text(hour: int) -> tuple[str, int]:
+    """("YYYY-MM-DDTHH:", year) of an hour since the epoch, remembered in `HOUR_TEXTS`."""
+    return _HOURS.get(hour) or _hour(hour)
+
+
 def utc_iso(epoch_seconds: int) -> tuple[str, int]:
     """`utc_datetime(epoch_seconds).isoformat()` and the instant's year."""
     entry = _HOURS.get(epoch_seconds // HOUR) or _hour(epoch_seconds // HOUR)

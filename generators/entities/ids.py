@@ -22,6 +22,17 @@ def plain_template(context: BuildContext, path: str) -> FormatTemplate | None:
     return template if template.single_run_modulus is not None else None
 
 
+def run_ends(template: FormatTemplate, year: int) -> tuple[str, str]:
+    """A one-run template's text before and after its digits in `year`: `template.fill(year, n)`
+    is `head + str(n + modulus)[1:] + tail`, for builders that inline it."""
+    run = next(i for i, part in enumerate(template.parts) if isinstance(part, int))
+    head, tail = (
+        "".join(part if isinstance(part, str) else str(year) for part in parts)
+        for parts in (template.parts[:run], template.parts[run + 1 :])
+    )
+    return head, tail
+
+
 #: Unique numbers are worked out for this many consecutive records at a time.
 _BLOCK = 512
 
@@ -44,13 +55,22 @@ class UniqueNumbers:
             self._block = self._permutation.many(index, _BLOCK)
         return self._block[offset]
 
+    def many(self, start: int, count: int) -> list[int]:
+        """`[self(i) for i in range(start, start + count)]`, in one call."""
+        return self._permutation.many(start, count)
+
 
 class UniqueIds:
     """Record i's unique id from a one-run template: `id_maker(path, unique=True)`'s value."""
 
     def __init__(self, context: BuildContext, path: str, template: FormatTemplate) -> None:
-        self._template = template
+        self.template = template
         self._numbers = UniqueNumbers(template.unique_digits, context.unique_key(path))
 
     def __call__(self, index: int, year: int) -> str:
-        return self._template.fill(year, self._numbers(index))
+        return self.template.fill(year, self._numbers(index))
+
+    def numbers(self, start: int, count: int) -> list[int]:
+        """The run's numbers for records `start`.. `start + count - 1`: record i's id is
+        `template.fill(year, numbers[i - start])`."""
+        return self._numbers.many(start, count)

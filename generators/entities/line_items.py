@@ -44,6 +44,13 @@ _ProductTable = tuple[
 ]
 #: (product table, quantity, unit price in cents): the high-value path's lines.
 _Line = tuple[_ProductTable, int, int]
+#: A product as batch builders need it: `_ProductTable` without the product and the top price.
+LineTable = tuple[tuple[int, ...], tuple[float, ...], int, bool, tuple[Item, ...], int]
+#: Every ordered choice of some of a theme's products (as indexes), and how many there are.
+Orderings = tuple[tuple[tuple[int, ...], ...], int]
+#: A theme as batch builders need it: its occasion, its products' `LineTable`s and, for each
+#: wanted item count 0..5, the `Orderings` that `make` draws from.
+ThemeTable = tuple[str, tuple[LineTable, ...], tuple[Orderings, ...]]
 
 
 class LineItemMaker:
@@ -73,6 +80,24 @@ class LineItemMaker:
         self.high_value_themes = (
             tuple(t for t in THEMES if self._ceiling(t.products) > 2 * HIGH_VALUE_CENTS) or THEMES
         )
+        #: `THEMES` as `ThemeTable`s, in the same order: what `make` looks up, for builders that
+        #: inline it (`CartBuilder.build_many`). They must draw exactly as `make` does.
+        self.theme_tables: tuple[ThemeTable, ...] = tuple(
+            (
+                theme.occasion,
+                tuple(t[1:7] for t in self._themes[theme.occasion]),
+                tuple(
+                    (orderings, len(orderings))
+                    for wanted in range(_MAX_ITEMS + 1)
+                    for orderings in (
+                        self._orderings[theme.occasion][min(wanted, len(theme.products))],
+                    )
+                ),
+            )
+            for theme in THEMES
+        )
+        self.usual_counts: tuple[int, ...] = self._usual_counts
+        self.usual_quantities: tuple[int, ...] = self._usual_quantities
 
     def _clamp_quantity(self, usual: int) -> int:
         return min(max(usual, self._min_quantity), self._max_quantity)
@@ -124,7 +149,7 @@ class LineItemMaker:
             if obeys_rule:
                 item["price"] = floats[price]
             else:
-                cents = self._obey_price_rule(rng, cents)
+                cents = self.obey_price_rule(rng, cents)
                 item["price"] = cents / 100
             item["quantity"] = quantity
             items.append(item)
@@ -150,7 +175,8 @@ class LineItemMaker:
             subtotal += quantity * cents
         return items, subtotal
 
-    def _obey_price_rule(self, rng: Random, cents: int) -> int:
+    def obey_price_rule(self, rng: Random, cents: int) -> int:
+        """`cents`, or a price drawn within the price rule when `cents` breaks it."""
         if cents < self._min_cents or (self._max_cents is not None and cents > self._max_cents):
             high = self._max_cents if self._max_cents is not None else self._min_cents * 10
             return draw_int(rng, self._min_cents, max(high, self._min_cents))
@@ -158,7 +184,7 @@ class LineItemMaker:
 
     def _line(self, rng: Random, table: _ProductTable, usual_quantity: int) -> _Line:
         cents = pick(rng, table[1])
-        return table, self._clamp_quantity(usual_quantity), self._obey_price_rule(rng, cents)
+        return table, self._clamp_quantity(usual_quantity), self.obey_price_rule(rng, cents)
 
     def _raise_to_high_value(
         self, rng: Random, lines: list[_Line], spare: list[_ProductTable]
