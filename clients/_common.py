@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Awaitable
+from dataclasses import dataclass
 from typing import TypeVar
 
 from pydantic import SecretStr
@@ -19,6 +20,21 @@ from pydantic import SecretStr
 from generators.llm import LLMTimeoutError
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class CallLimits:
+    """How a backend calls its API: output size, sampling, and how long and how often it tries
+    (`timeout_s` per attempt, `max_retries` SDK retries, `total_timeout_s` over all of them)."""
+
+    max_tokens: int = 4096
+    temperature: float = 0.7
+    timeout_s: float = 60.0
+    max_retries: int = 2
+    total_timeout_s: float = 180.0
+
+
+DEFAULT_LIMITS = CallLimits()
 
 
 def secret_from(explicit: SecretStr | None, env_var: str) -> SecretStr | None:

@@ -13,7 +13,7 @@ import anthropic
 from anthropic.types import ToolParam
 from pydantic import SecretStr
 
-from clients._common import secret_from, setting_from, within
+from clients._common import DEFAULT_LIMITS, CallLimits, secret_from, setting_from, within
 from generators.llm import (
     TOOL_NAME,
     LLMCallError,
@@ -37,20 +37,12 @@ class AnthropicBackend:
         api_key: SecretStr | None = None,
         base_url: str | None = None,
         model: str = DEFAULT_CLAUDE_MODEL,
-        max_tokens: int = 4096,
-        temperature: float = 0.7,
-        timeout_s: float = 60.0,
-        max_retries: int = 2,
-        total_timeout_s: float = 180.0,
+        limits: CallLimits = DEFAULT_LIMITS,
     ) -> None:
         self._key = secret_from(api_key, "ANTHROPIC_API_KEY")
         self._base_url = setting_from(base_url, "ANTHROPIC_BASE_URL")
         self._model = model
-        self._max_tokens = max_tokens
-        self._temperature = temperature
-        self._timeout_s = timeout_s
-        self._max_retries = max_retries
-        self._total_timeout_s = total_timeout_s
+        self._limits = limits
         self._client: anthropic.AsyncAnthropic | None = None
 
     def __repr__(self) -> str:
@@ -72,8 +64,8 @@ class AnthropicBackend:
             self._client = anthropic.AsyncAnthropic(
                 api_key=self._key.get_secret_value(),
                 base_url=self._base_url,
-                timeout=self._timeout_s,
-                max_retries=self._max_retries,
+                timeout=self._limits.timeout_s,
+                max_retries=self._limits.max_retries,
             )
         return self._client
 
@@ -86,18 +78,18 @@ class AnthropicBackend:
         }
         call = client.messages.create(
             model=self._model,
-            max_tokens=self._max_tokens,
+            max_tokens=self._limits.max_tokens,
             system=system,
             messages=[{"role": "user", "content": prompt}],
             tools=[tool],
             tool_choice={"type": "tool", "name": TOOL_NAME},
             # This SDK version no longer types `temperature`; the Messages API still takes it.
-            extra_body={"temperature": self._temperature},
+            extra_body={"temperature": self._limits.temperature},
         )
         try:
-            message = await within(self._total_timeout_s, call, "claude")
+            message = await within(self._limits.total_timeout_s, call, "claude")
         except anthropic.APITimeoutError as error:
-            msg = f"claude: timed out after {self._max_retries + 1} attempts"
+            msg = f"claude: timed out after {self._limits.max_retries + 1} attempts"
             raise LLMTimeoutError(msg) from error
         except anthropic.APIStatusError as error:
             msg = f"claude: HTTP {error.status_code} after retries"

@@ -8,7 +8,7 @@ from typing import Any
 import openai
 from pydantic import SecretStr
 
-from clients._common import secret_from, setting_from, within
+from clients._common import DEFAULT_LIMITS, CallLimits, secret_from, setting_from, within
 from generators.llm import LLMCallError, LLMReply, LLMTimeoutError, LLMUnavailableError
 
 DEFAULT_VLLM_MODEL = "meta-llama/Meta-Llama-3-8B-Instruct"
@@ -25,21 +25,13 @@ class OpenAICompatibleBackend:
         api_key: SecretStr | None = None,
         base_url: str | None = None,
         model: str = DEFAULT_VLLM_MODEL,
-        max_tokens: int = 4096,
-        temperature: float = 0.7,
-        timeout_s: float = 60.0,
-        max_retries: int = 2,
-        total_timeout_s: float = 180.0,
+        limits: CallLimits = DEFAULT_LIMITS,
         name: str = "openai-compatible",
     ) -> None:
         self._key = secret_from(api_key, "OPENAI_API_KEY")
         self._base_url = setting_from(base_url, "OPENAI_BASE_URL")
         self._model = model
-        self._max_tokens = max_tokens
-        self._temperature = temperature
-        self._timeout_s = timeout_s
-        self._max_retries = max_retries
-        self._total_timeout_s = total_timeout_s
+        self._limits = limits
         self._name = name
         self._client: openai.AsyncOpenAI | None = None
 
@@ -62,8 +54,8 @@ class OpenAICompatibleBackend:
             self._client = openai.AsyncOpenAI(
                 api_key=self._key.get_secret_value(),
                 base_url=self._base_url,
-                timeout=self._timeout_s,
-                max_retries=self._max_retries,
+                timeout=self._limits.timeout_s,
+                max_retries=self._limits.max_retries,
             )
         return self._client
 
@@ -71,8 +63,8 @@ class OpenAICompatibleBackend:
         client = self._sdk()
         call = client.chat.completions.create(
             model=self._model,
-            max_tokens=self._max_tokens,
-            temperature=self._temperature,
+            max_tokens=self._limits.max_tokens,
+            temperature=self._limits.temperature,
             messages=[
                 {"role": "system", "content": system},
                 {"role": "user", "content": prompt},
@@ -83,9 +75,9 @@ class OpenAICompatibleBackend:
             },
         )
         try:
-            completion = await within(self._total_timeout_s, call, self._name)
+            completion = await within(self._limits.total_timeout_s, call, self._name)
         except openai.APITimeoutError as error:
-            msg = f"{self._name}: timed out after {self._max_retries + 1} attempts"
+            msg = f"{self._name}: timed out after {self._limits.max_retries + 1} attempts"
             raise LLMTimeoutError(msg) from error
         except openai.APIStatusError as error:
             msg = f"{self._name}: HTTP {error.status_code} after retries"

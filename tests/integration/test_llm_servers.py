@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from clients import AnthropicBackend, OpenAICompatibleBackend
+from clients import AnthropicBackend, CallLimits, OpenAICompatibleBackend
 from clients.stub_servers import ScriptedReply, StubLLMServer, request_prompt, synthesize_reply
 from generators import (
     CoherenceTracker,
@@ -51,13 +51,13 @@ TRADITIONAL = TraditionalGenerator()
 
 
 def claude(server: StubLLMServer, **kwargs: Any) -> AnthropicBackend:
-    options: dict[str, Any] = {"timeout_s": 5.0, "max_retries": 2, **kwargs}
-    return AnthropicBackend(api_key=KEY, base_url=server.base_url, **options)
+    limits = CallLimits(**{"timeout_s": 5.0, "max_retries": 2, **kwargs})
+    return AnthropicBackend(api_key=KEY, base_url=server.base_url, limits=limits)
 
 
 def vllm(server: StubLLMServer, **kwargs: Any) -> OpenAICompatibleBackend:
-    options: dict[str, Any] = {"timeout_s": 5.0, "max_retries": 2, **kwargs}
-    return OpenAICompatibleBackend(api_key=KEY, base_url=server.base_url, **options)
+    limits = CallLimits(**{"timeout_s": 5.0, "max_retries": 2, **kwargs})
+    return OpenAICompatibleBackend(api_key=KEY, base_url=server.base_url, limits=limits)
 
 
 async def run(backends: list[LLMBackend], **kwargs: Any) -> tuple[list[Record], LLMRun]:
@@ -239,13 +239,15 @@ async def test_sdk_environment_conventions(monkeypatch: pytest.MonkeyPatch) -> N
         monkeypatch.setenv("ANTHROPIC_BASE_URL", a_server.base_url)
         monkeypatch.setenv("OPENAI_API_KEY", "sk-env-secret")
         monkeypatch.setenv("OPENAI_BASE_URL", o_server.base_url)
-        from_env = AnthropicBackend(max_retries=0)
+        from_env = AnthropicBackend(limits=CallLimits(max_retries=0))
         assert from_env.available and "sk-env-secret" not in repr(from_env)
         await from_env.complete("s", "p", {"type": "object", "properties": {}})
-        await OpenAICompatibleBackend(max_retries=0).complete("s", "p", {"type": "object"})
+        await OpenAICompatibleBackend(limits=CallLimits(max_retries=0)).complete(
+            "s", "p", {"type": "object"}
+        )
         assert len(a_server.requests) == 1 and len(o_server.requests) == 1
         async with StubLLMServer("anthropic") as explicit:
-            backend = AnthropicBackend(base_url=explicit.base_url, max_retries=0)
+            backend = AnthropicBackend(base_url=explicit.base_url, limits=CallLimits(max_retries=0))
             await backend.complete("s", "p", {"type": "object", "properties": {}})
             assert len(explicit.requests) == 1 and len(a_server.requests) == 1
 
