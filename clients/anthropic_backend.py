@@ -13,23 +13,26 @@ import anthropic
 from anthropic.types import ToolParam
 from pydantic import SecretStr
 
-from clients._common import DEFAULT_LIMITS, CallLimits, secret_from, setting_from, within
+from clients._common import DEFAULT_LIMITS, CallLimits, within
+from clients._sdk_backend import SDKBackend
 from generators.llm import (
     TOOL_NAME,
     LLMCallError,
     LLMReply,
     LLMTimeoutError,
-    LLMUnavailableError,
 )
 
 DEFAULT_CLAUDE_MODEL = "claude-sonnet-4-20250514"
 
 
-class AnthropicBackend:
+class AnthropicBackend(SDKBackend[anthropic.AsyncAnthropic]):
     """`api_key` and `base_url` default to `ANTHROPIC_API_KEY` and `ANTHROPIC_BASE_URL`.
 
     Without a key the backend is unavailable and `complete` raises `LLMUnavailableError`.
     """
+
+    key_env = "ANTHROPIC_API_KEY"
+    url_env = "ANTHROPIC_BASE_URL"
 
     def __init__(
         self,
@@ -39,35 +42,17 @@ class AnthropicBackend:
         model: str = DEFAULT_CLAUDE_MODEL,
         limits: CallLimits = DEFAULT_LIMITS,
     ) -> None:
-        self._key = secret_from(api_key, "ANTHROPIC_API_KEY")
-        self._base_url = setting_from(base_url, "ANTHROPIC_BASE_URL")
-        self._model = model
-        self._limits = limits
-        self._client: anthropic.AsyncAnthropic | None = None
+        super().__init__(
+            name="claude", api_key=api_key, base_url=base_url, model=model, limits=limits
+        )
 
-    def __repr__(self) -> str:
-        return f"AnthropicBackend(model={self._model!r}, base_url={self._base_url!r})"
-
-    @property
-    def name(self) -> str:
-        return "claude"
-
-    @property
-    def available(self) -> bool:
-        return self._key is not None
-
-    def _sdk(self) -> anthropic.AsyncAnthropic:
-        if self._key is None:
-            msg = "claude: no API key (set ANTHROPIC_API_KEY)"
-            raise LLMUnavailableError(msg)
-        if self._client is None:
-            self._client = anthropic.AsyncAnthropic(
-                api_key=self._key.get_secret_value(),
-                base_url=self._base_url,
-                timeout=self._limits.timeout_s,
-                max_retries=self._limits.max_retries,
-            )
-        return self._client
+    def _new_client(self, api_key: str) -> anthropic.AsyncAnthropic:
+        return anthropic.AsyncAnthropic(
+            api_key=api_key,
+            base_url=self._base_url,
+            timeout=self._limits.timeout_s,
+            max_retries=self._limits.max_retries,
+        )
 
     async def complete(self, system: str, prompt: str, json_schema: dict[str, Any]) -> LLMReply:
         client = self._sdk()
@@ -98,11 +83,6 @@ class AnthropicBackend:
             msg = f"claude: {type(error).__name__}"
             raise LLMCallError(msg) from error
         return _reply(message)
-
-    async def close(self) -> None:
-        if self._client is not None:
-            await self._client.close()
-            self._client = None
 
 
 def _reply(message: anthropic.types.Message) -> LLMReply:

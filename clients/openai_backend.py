@@ -8,16 +8,20 @@ from typing import Any
 import openai
 from pydantic import SecretStr
 
-from clients._common import DEFAULT_LIMITS, CallLimits, secret_from, setting_from, within
-from generators.llm import LLMCallError, LLMReply, LLMTimeoutError, LLMUnavailableError
+from clients._common import DEFAULT_LIMITS, CallLimits, within
+from clients._sdk_backend import SDKBackend
+from generators.llm import LLMCallError, LLMReply, LLMTimeoutError
 
 DEFAULT_VLLM_MODEL = "meta-llama/Meta-Llama-3-8B-Instruct"
 
 
-class OpenAICompatibleBackend:
+class OpenAICompatibleBackend(SDKBackend[openai.AsyncOpenAI]):
     """`api_key` and `base_url` default to `OPENAI_API_KEY` and `OPENAI_BASE_URL` (a vLLM
     server that checks no key still needs one set, e.g. `OPENAI_API_KEY=EMPTY`: a missing key
     is what marks the backend unconfigured)."""
+
+    key_env = "OPENAI_API_KEY"
+    url_env = "OPENAI_BASE_URL"
 
     def __init__(
         self,
@@ -28,36 +32,15 @@ class OpenAICompatibleBackend:
         limits: CallLimits = DEFAULT_LIMITS,
         name: str = "openai-compatible",
     ) -> None:
-        self._key = secret_from(api_key, "OPENAI_API_KEY")
-        self._base_url = setting_from(base_url, "OPENAI_BASE_URL")
-        self._model = model
-        self._limits = limits
-        self._name = name
-        self._client: openai.AsyncOpenAI | None = None
+        super().__init__(name=name, api_key=api_key, base_url=base_url, model=model, limits=limits)
 
-    def __repr__(self) -> str:
-        return f"OpenAICompatibleBackend(model={self._model!r}, base_url={self._base_url!r})"
-
-    @property
-    def name(self) -> str:
-        return self._name
-
-    @property
-    def available(self) -> bool:
-        return self._key is not None
-
-    def _sdk(self) -> openai.AsyncOpenAI:
-        if self._key is None:
-            msg = f"{self._name}: no API key (set OPENAI_API_KEY)"
-            raise LLMUnavailableError(msg)
-        if self._client is None:
-            self._client = openai.AsyncOpenAI(
-                api_key=self._key.get_secret_value(),
-                base_url=self._base_url,
-                timeout=self._limits.timeout_s,
-                max_retries=self._limits.max_retries,
-            )
-        return self._client
+    def _new_client(self, api_key: str) -> openai.AsyncOpenAI:
+        return openai.AsyncOpenAI(
+            api_key=api_key,
+            base_url=self._base_url,
+            timeout=self._limits.timeout_s,
+            max_retries=self._limits.max_retries,
+        )
 
     async def complete(self, system: str, prompt: str, json_schema: dict[str, Any]) -> LLMReply:
         client = self._sdk()
@@ -97,8 +80,3 @@ class OpenAICompatibleBackend:
             model=completion.model,
             refusal=message.refusal,
         )
-
-    async def close(self) -> None:
-        if self._client is not None:
-            await self._client.close()
-            self._client = None
