@@ -169,16 +169,9 @@ cmd_start() {
   local pid t0
   t0=$(now_s)
   mkdir -p "$LIBS" "$DATA" "$LOGS"
-  # One start at a time (parallel make targets, several terminals).
-  exec 9>"$KAFKA_HOME/.start.lock"
-  flock -w $((KAFKA_START_TIMEOUT + 600)) 9 || die "could not take $KAFKA_HOME/.start.lock"
-
-  if port_open "$TDA_BIND_HOST" "$KAFKA_PORT"; then
-    pid=$(our_pid "$PIDFILE" "$PID_PATTERN") || pid=""
-    if ! wait_ready "$pid"; then
-      die "something listens on $ADDR but does not answer Kafka requests within ${KAFKA_START_TIMEOUT}s"
-    fi
-    log "reusing the broker already listening on $ADDR${pid:+ (pid $pid)}"
+  take_start_lock "$KAFKA_HOME" $((KAFKA_START_TIMEOUT + 600))
+  if reuse_listening "$KAFKA_PORT" "$KAFKA_START_TIMEOUT" kafka_answers \
+    "does not answer Kafka requests"; then
     return 0
   fi
   if pid=$(our_pid "$PIDFILE" "$PID_PATTERN"); then

@@ -104,6 +104,26 @@ stop_pid() {
 }
 _pid_gone() { ! kill -0 "$1" 2>/dev/null; }
 
+# take_start_lock DIR TIMEOUT_S — one start of this service at a time (parallel make targets,
+# several terminals); held on fd 9 until the script exits.
+take_start_lock() {
+  exec 9>"$1/.start.lock"
+  flock -w "$2" 9 || die "could not take $1/.start.lock"
+}
+
+# reuse_listening PORT TIMEOUT_S READY WHAT — when something listens on PORT: reuse it if READY
+# succeeds within TIMEOUT_S, otherwise die saying it "WHAT". False when nothing listens.
+# Uses PIDFILE/PID_PATTERN to say whether the server is ours.
+reuse_listening() {
+  local port=$1 timeout_s=$2 ready=$3 what=$4 pid
+  port_open "$TDA_BIND_HOST" "$port" || return 1
+  # shellcheck disable=SC2153  # PIDFILE and PID_PATTERN are set by the sourcing script
+  pid=$(our_pid "$PIDFILE" "$PID_PATTERN") || pid=""
+  TDA_WAIT_PID="$pid" wait_until "$timeout_s" 0.2 "$ready" ||
+    die "something listens on $TDA_BIND_HOST:$port but $what within ${timeout_s}s"
+  log "reusing the server already listening on $TDA_BIND_HOST:$port${pid:+ (pid $pid)}"
+}
+
 # as_root CMD... — run CMD as root (directly, or through passwordless sudo).
 as_root() {
   if [[ $(id -u) -eq 0 ]]; then

@@ -188,15 +188,10 @@ EOF
 cmd_start() {
   local pid t0
   t0=$(now_s)
-  exec 9>"$PG_HOME/.start.lock"
-  flock -w 600 9 || die "could not take $PG_HOME/.start.lock"
-
-  if port_open "$TDA_BIND_HOST" "$POSTGRES_PORT"; then
-    pid=$(our_pid "$PIDFILE" "$PID_PATTERN") || pid=""
-    TDA_WAIT_PID="$pid" wait_until "$POSTGRES_START_TIMEOUT" 0.2 pg_ready ||
-      die "something listens on $ADDR but pg_isready says it does not accept connections"
+  take_start_lock "$PG_HOME" 600
+  if reuse_listening "$POSTGRES_PORT" "$POSTGRES_START_TIMEOUT" pg_ready \
+    "pg_isready says it does not accept connections"; then
     ensure_database || log "WARNING: could not check or create database $POSTGRES_DB on $ADDR"
-    log "reusing the server already listening on $ADDR${pid:+ (pid $pid)}"
     return 0
   fi
   if pid=$(our_pid "$PIDFILE" "$PID_PATTERN"); then

@@ -65,14 +65,8 @@ show_log_tail() {
 cmd_start() {
   local pid
   mkdir -p "$REDIS_HOME"
-  exec 9>"$REDIS_HOME/.start.lock"
-  flock -w 600 9 || die "could not take $REDIS_HOME/.start.lock"
-
-  if port_open "$TDA_BIND_HOST" "$REDIS_PORT"; then
-    pid=$(our_pid "$PIDFILE" "$PID_PATTERN") || pid=""
-    TDA_WAIT_PID="$pid" wait_until "$REDIS_START_TIMEOUT" 0.2 redis_answers ||
-      die "something listens on $ADDR but does not answer PING"
-    log "reusing the server already listening on $ADDR${pid:+ (pid $pid)}"
+  take_start_lock "$REDIS_HOME" 600
+  if reuse_listening "$REDIS_PORT" "$REDIS_START_TIMEOUT" redis_answers "does not answer PING"; then
     return 0
   fi
   if pid=$(our_pid "$PIDFILE" "$PID_PATTERN"); then

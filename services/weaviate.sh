@@ -155,16 +155,10 @@ cmd_start() {
   local pid t0 port name port_var
   t0=$(now_s)
   mkdir -p "$WEAVIATE_HOME" "$DATA" "$LOGS"
-  # One start at a time (parallel make targets, several terminals); a cold build takes minutes.
-  exec 9>"$WEAVIATE_HOME/.start.lock"
-  flock -w $((WEAVIATE_START_TIMEOUT + 3600)) 9 || die "could not take $WEAVIATE_HOME/.start.lock"
-
-  if port_open "$TDA_BIND_HOST" "$WEAVIATE_PORT"; then
-    pid=$(our_pid "$PIDFILE" "$PID_PATTERN") || pid=""
-    if ! wait_ready "$pid"; then
-      die "something listens on $ADDR but /v1/.well-known/ready does not answer 200 within ${WEAVIATE_START_TIMEOUT}s"
-    fi
-    log "reusing the Weaviate already listening on $ADDR${pid:+ (pid $pid)}"
+  # A cold build takes minutes, so another start may hold the lock for up to an hour.
+  take_start_lock "$WEAVIATE_HOME" $((WEAVIATE_START_TIMEOUT + 3600))
+  if reuse_listening "$WEAVIATE_PORT" "$WEAVIATE_START_TIMEOUT" weaviate_ready \
+    "/v1/.well-known/ready does not answer 200"; then
     return 0
   fi
   if pid=$(our_pid "$PIDFILE" "$PID_PATTERN"); then
