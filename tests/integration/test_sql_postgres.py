@@ -21,6 +21,7 @@ from generators.schemas import EntitySchema
 from generators.traditional import TraditionalGenerator
 from tests.unit.test_formatters import (
     ENTITIES,
+    HOSTILE_NAMES_RECORD,
     HOSTILE_NAMES_SCHEMA,
     HOSTILE_VALUES,
     assert_rows_match,
@@ -122,18 +123,8 @@ def test_hostile_identifiers_execute_in_postgres(
     connection: psycopg.Connection[Any], schema_name: str
 ) -> None:
     formatter = SqlChunkFormatter(HOSTILE_NAMES_SCHEMA)
-    record = {
-        "_index": 0,
-        "_scenario": "s",
-        'a"b': "quote",
-        "A_B": 7,
-        "select": True,
-        "x" * 80: "long",
-        "x" * 70: "long too",
-        "prénom": "Zoë",
-    }
 
-    run_and_compare(connection, schema_name, formatter, [record])
+    run_and_compare(connection, schema_name, formatter, [HOSTILE_NAMES_RECORD])
 
 
 def test_text_columns_for_non_iso_dates_execute_in_postgres(

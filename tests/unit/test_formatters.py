@@ -461,18 +461,20 @@ HOSTILE_NAMES_SCHEMA = EntitySchema(
 )
 
 
+HOSTILE_NAMES_RECORD: dict[str, Any] = {
+    "_index": 0,
+    "_scenario": "s",
+    'a"b': "quote",
+    "A_B": 7,
+    "select": True,
+    "x" * 80: "long",
+    "x" * 70: "long too",
+    "prénom": "Zoë",
+}
+
+
 def test_hostile_identifiers_are_sanitised_quoted_and_unique() -> None:
     formatter = SqlChunkFormatter(HOSTILE_NAMES_SCHEMA)
-    record = {
-        "_index": 0,
-        "_scenario": "s",
-        'a"b': "quote",
-        "A_B": 7,
-        "select": True,
-        "x" * 80: "long",
-        "x" * 70: "long too",
-        "prénom": "Zoë",
-    }
 
     names = [column.name for column in formatter.columns]
 
@@ -486,7 +488,7 @@ def test_hostile_identifiers_are_sanitised_quoted_and_unique() -> None:
         '"pr_nom"',
     ]
     assert len({name.lower() for name in names}) == len(names)
-    connection = run_sql(formatter.format([record], True))
+    connection = run_sql(formatter.format([HOSTILE_NAMES_RECORD], True))
     row = connection.execute(select_all(formatter)).fetchone()
     assert row == (0, "s", "quote", 7, 1, "long", "long too", "Zoë")
 
