@@ -21,7 +21,6 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    service_name: str = "test-data-agent"
     log_level: str = "INFO"
 
     # Kafka

@@ -346,21 +346,6 @@ def _quoted(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def sql_literal(value: Any) -> str:
-    """A standard SQL literal: strings in single quotes with quotes doubled (no backslash
-    escapes), NULL, TRUE/FALSE, plain numbers (NULL for NaN and infinities), objects and arrays
-    as JSON text."""
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return sql_float(value) if math.isfinite(value) else "NULL"
-    return _quoted(value if isinstance(value, str) else _json_text(value))
-
-
 def is_iso_date(value: Any) -> bool:
     """`YYYY-MM-DD`, a real day: what a DATE column takes on SQLite and PostgreSQL alike."""
     if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):

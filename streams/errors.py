@@ -7,12 +7,3 @@ class StreamsError(Exception):
 
 class UndecodableEvent(StreamsError):
     """Bytes on a topic that are not a Confluent-framed Avro record of the expected contract."""
-
-
-class InvalidEvent(StreamsError):
-    """A decoded event whose content breaks the contract; `field` names the culprit."""
-
-    def __init__(self, field: str, problem: str) -> None:
-        super().__init__(f"{field}: {problem}")
-        self.field = field
-        self.problem = problem

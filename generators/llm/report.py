@@ -67,19 +67,3 @@ class LLMReport:
         self.llm_records += records
         if backend not in self.backends_used:
             self.backends_used.append(backend)
-
-    def as_metadata(self) -> dict[str, Any]:
-        return {
-            "generation_path": self.path_used.value,
-            "llm_tokens_used": self.tokens_used,
-            "llm_input_tokens": self.input_tokens,
-            "llm_output_tokens": self.output_tokens,
-            "llm_calls": self.calls,
-            "llm_retries": self.retries,
-            "llm_template": self.template,
-            "llm_backends_used": list(self.backends_used),
-            "llm_records": self.llm_records,
-            "traditional_records": self.traditional_records,
-            "fallbacks": [step.as_dict() for step in self.steps],
-            "fallback_reason": self.fallback_reason,
-        }
