@@ -16,6 +16,10 @@ from generators.request import GenerationRequest
 from streams.avro import AvroCodec, Contract
 from streams.contracts import request_to_event
 
+#: The bridge gives up this long before the caller's deadline, so the caller gets its status
+#: and a message saying why rather than a bare deadline expiry.
+DEADLINE_MARGIN_S = 0.25
+
 
 class NoAnswer(Exception):
     """The workers stopped answering: nothing arrived within the idle timeout or the deadline."""
@@ -54,7 +58,7 @@ class RequestExchange:
         def wait_budget() -> tuple[float, bool]:
             if deadline is None:
                 return idle, False
-            remaining = deadline - loop.time() - 0.05
+            remaining = deadline - loop.time() - DEADLINE_MARGIN_S
             return (remaining, True) if remaining < idle else (idle, False)
 
         topic = await self._pool.lease(max(wait_budget()[0], 0.0))

