@@ -42,7 +42,7 @@ lint: setup
 	$(PY) -m ruff format --check .
 
 typecheck: setup
-	$(PY) -m mypy config streams generators router bridge clients
+	$(PY) -m mypy config streams generators router bridge clients embeddings
 
 ## Latency, throughput, memory and scale-out figures, printed; ratios measured in the same run.
 bench: setup
@@ -56,8 +56,8 @@ services-down:
 
 ## Re-resolve the locked dependencies after editing pyproject.toml.
 lock: | $(UV)
-	$(UV) pip compile -q pyproject.toml --python-version 3.11 -o requirements.lock
-	$(UV) pip compile -q pyproject.toml --extra dev --python-version 3.11 -o requirements-dev.lock
+	$(UV) pip compile -q pyproject.toml --override requirements-overrides.txt --python-version 3.11 -o requirements.lock
+	$(UV) pip compile -q pyproject.toml --override requirements-overrides.txt --extra dev --python-version 3.11 -o requirements-dev.lock
 
 clean:
 	rm -rf $(VENV) bridge/_proto .pytest_cache .mypy_cache .ruff_cache
