@@ -71,6 +71,11 @@ class Generator(ABC):
         """Why `available` is false, in a few words for the routing reason ("" when available)."""
         return ""
 
+    async def probe(self) -> None:
+        """Refresh `available` from the backend's health (paths with a remote store check it
+        now and then; the default has nothing to check)."""
+        return None
+
     def output_schema(self, request: GenerationRequest, schema: EntitySchema) -> EntitySchema:
         """`schema` as this path's records will carry it: paths that add `_` tags (an LLM
         template's `_sentiment`, say) declare them here so CSV and SQL get their columns."""
