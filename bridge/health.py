@@ -1,8 +1,10 @@
 """Component health: each probe answers None when healthy or a short reason when not.
 
 Kafka and a live worker are required (without them no request can be answered): either down
-makes the service `unhealthy`. Redis is optional (only the cache needs it): down means
-`degraded`. Results are cached briefly so a health-check storm does not become a Kafka storm.
+makes the service `unhealthy`. Redis (the data-pool cache) and Weaviate (the RAG and hybrid
+paths) are optional: requests are still answered without them, on another path or without the
+cache, so either down means `degraded`. Results are cached briefly so a health-check storm
+does not become a Kafka storm.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
+import httpx
 import redis.asyncio as aioredis
 
 from streams.kafka_admin import KafkaAdmin
@@ -96,5 +99,16 @@ def redis_probe(client: aioredis.Redis) -> Probe:
     async def probe() -> str | None:
         await client.ping()
         return None
+
+    return probe
+
+
+def weaviate_probe(client: httpx.AsyncClient, url: str) -> Probe:
+    """Weaviate's own readiness endpoint (plain HTTP: the bridge needs no Weaviate client)."""
+    ready = f"{url.rstrip('/')}/v1/.well-known/ready"
+
+    async def probe() -> str | None:
+        response = await client.get(ready)
+        return None if response.status_code == 200 else f"{ready} answered {response.status_code}"
 
     return probe

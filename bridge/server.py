@@ -9,13 +9,21 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import grpc
+import httpx
 import redis.asyncio as aioredis
 from aiokafka import AIOKafkaProducer
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
 from bridge._proto import test_data_pb2_grpc as pb_grpc
 from bridge.exchange import RequestExchange
-from bridge.health import Component, HealthChecker, kafka_probe, redis_probe, worker_probe
+from bridge.health import (
+    Component,
+    HealthChecker,
+    kafka_probe,
+    redis_probe,
+    weaviate_probe,
+    worker_probe,
+)
 from bridge.reply_pool import ReplyTopicPool
 from bridge.reply_reader import ReplyReader
 from bridge.service import TestDataServicer
@@ -88,12 +96,15 @@ async def running_bridge(
             settings.redis_url, socket_connect_timeout=1.0, socket_timeout=1.0
         )
         stack.push_async_callback(redis_client.aclose)
+        http = httpx.AsyncClient(timeout=1.0)
+        stack.push_async_callback(http.aclose)
 
         checker = HealthChecker(
             [
                 Component("kafka", kafka_probe(admin, settings.request_topic), required=True),
                 Component("worker", worker_probe(admin, settings.worker_group), required=True),
                 Component("redis", redis_probe(redis_client), required=False),
+                Component("weaviate", weaviate_probe(http, settings.weaviate_url), required=False),
             ],
             cache_s=settings.health_cache_s,
         )

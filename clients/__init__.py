@@ -4,6 +4,7 @@
 from clients._common import CallLimits
 from clients.anthropic_backend import DEFAULT_CLAUDE_MODEL, AnthropicBackend
 from clients.openai_backend import DEFAULT_VLLM_MODEL, OpenAICompatibleBackend
+from clients.redis_pool import RedisDataPoolStore
 
 __all__ = [
     "DEFAULT_CLAUDE_MODEL",
@@ -11,4 +12,5 @@ __all__ = [
     "AnthropicBackend",
     "CallLimits",
     "OpenAICompatibleBackend",
+    "RedisDataPoolStore",
 ]

@@ -34,9 +34,24 @@ class Settings(BaseSettings):
     reply_topic_retention_ms: int = Field(default=3_600_000, ge=60_000)
     worker_group: str = "test-data-agent"
     worker_data_dir: Path = Path(tempfile.gettempdir()) / "test-data-agent-worker"
+    #: Prometheus metrics of the worker on 127.0.0.1:<port> (0: not served)
+    metrics_port: int = Field(default=9102, ge=0, le=65535)
 
-    # Redis
+    # Redis: the data-pool cache (`use_cache`); down means generating without it
     redis_url: str = "redis://127.0.0.1:6379/0"
+    cache_ttl_seconds: int = Field(default=86_400, ge=1)
+    cache_pool_records: int = Field(default=1000, ge=1)
+    cache_key_prefix: str = "testdata:pool"
+
+    # RAG: Weaviate (services/weaviate.sh); down means the RAG and hybrid paths are skipped
+    weaviate_url: str = "http://127.0.0.1:8080"
+    weaviate_grpc_port: int = Field(default=50051, ge=1, le=65535)
+    weaviate_api_key: SecretStr | None = None
+    weaviate_timeout_s: float = Field(default=5.0, gt=0)
+    rag_collection_patterns: str = "TestDataPattern"
+    rag_collection_defects: str = "DefectPattern"
+    rag_collection_prod: str = "ProductionSample"
+    rag_top_k: int = Field(default=5, ge=1, le=100)
 
     # PostgreSQL: only the tests that execute the SQL output use it (services/postgres.sh)
     postgres_url: str = "postgresql://postgres@127.0.0.1:5432/test_data_agent"
@@ -81,6 +96,14 @@ class Settings(BaseSettings):
     def _prefix_is_private(cls, value: str) -> str:
         if not value or value.startswith("__"):
             msg = "reply_topic_prefix must be non-empty and must not start with '__'"
+            raise ValueError(msg)
+        return value
+
+    @field_validator("rag_collection_patterns", "rag_collection_defects", "rag_collection_prod")
+    @classmethod
+    def _collection_name(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Z][A-Za-z0-9_]{0,200}", value):
+            msg = "Weaviate collection names start with a capital letter: letters, digits, '_'"
             raise ValueError(msg)
         return value
 

@@ -9,7 +9,7 @@
 #   no FILE      stop every service these scripts started (each one's pid file);
 #                services started by anything else are never touched.
 #
-# Environment: whatever kafka.sh, redis.sh and postgres.sh honour (TDA_CACHE_DIR, ...).
+# Environment: whatever kafka.sh, redis.sh, postgres.sh and weaviate.sh honour (TDA_CACHE_DIR, ...).
 set -euo pipefail
 
 TDA_SERVICE=services
@@ -31,12 +31,12 @@ if (($# == 1)); then
     line=${line//[[:space:]]/}
     [[ -z "$line" || "$line" == \#* ]] && continue
     case "$line" in
-      kafka | redis | postgres) [[ " ${names[*]-} " == *" $line "* ]] || names+=("$line") ;;
+      kafka | redis | postgres | weaviate) [[ " ${names[*]-} " == *" $line "* ]] || names+=("$line") ;;
       *) log "ignoring unknown service '$line' in $1" ;;
     esac
   done <"$1"
 else
-  names=(redis postgres kafka)
+  names=(redis postgres weaviate kafka)
 fi
 
 if ((${#names[@]} == 0)); then

@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
 #
-# services/up.sh [--record FILE] — start the project's local services (Redis, PostgreSQL, then
-# Kafka), reusing any that already run. See redis.sh, postgres.sh and kafka.sh for what each
-# start does. PostgreSQL is used only by the tests that execute the SQL output.
+# services/up.sh [--record FILE] — start the project's local services (Redis, PostgreSQL,
+# Weaviate, then Kafka), reusing any that already run. See redis.sh, postgres.sh, weaviate.sh and
+# kafka.sh for what each start does. PostgreSQL is used only by the tests that execute the SQL
+# output. The first Weaviate start builds it from source (minutes); later starts reuse the build.
 #
 #   --record FILE   append to FILE the name of each service THIS call actually started
 #                   (not the reused ones), one per line, so that `down.sh FILE` stops
 #                   exactly those and leaves services someone else started alone.
 #
 # Environment:
-#   TDA_EXTERNAL_SERVICES=1   do nothing: the project is pointed at existing Kafka/Redis/PostgreSQL
-#                             through KAFKA_BOOTSTRAP_SERVERS / REDIS_URL / POSTGRES_URL.
-#   plus everything kafka.sh, redis.sh and postgres.sh honour (TDA_CACHE_DIR, KAFKA_PORT,
-#   REDIS_PORT, POSTGRES_PORT...).
+#   TDA_EXTERNAL_SERVICES=1   do nothing: the project is pointed at existing services through
+#                             KAFKA_BOOTSTRAP_SERVERS / REDIS_URL / POSTGRES_URL / WEAVIATE_URL.
+#   plus everything kafka.sh, redis.sh, postgres.sh and weaviate.sh honour (TDA_CACHE_DIR,
+#   KAFKA_PORT, REDIS_PORT, POSTGRES_PORT, WEAVIATE_PORT...).
 set -euo pipefail
 
 TDA_SERVICE=services
@@ -43,7 +44,7 @@ while (($#)); do
 done
 
 if [[ "${TDA_EXTERNAL_SERVICES:-0}" == 1 ]]; then
-  log "TDA_EXTERNAL_SERVICES=1: not starting anything (using KAFKA_BOOTSTRAP_SERVERS=${KAFKA_BOOTSTRAP_SERVERS:-unset}, REDIS_URL=${REDIS_URL:-unset}, POSTGRES_URL=${POSTGRES_URL:-unset})"
+  log "TDA_EXTERNAL_SERVICES=1: not starting anything (using KAFKA_BOOTSTRAP_SERVERS=${KAFKA_BOOTSTRAP_SERVERS:-unset}, REDIS_URL=${REDIS_URL:-unset}, POSTGRES_URL=${POSTGRES_URL:-unset}, WEAVIATE_URL=${WEAVIATE_URL:-unset})"
   exit 0
 fi
 
@@ -59,5 +60,6 @@ fi
 t0=$(now_s)
 bash "$TDA_SERVICES_DIR/redis.sh" start
 bash "$TDA_SERVICES_DIR/postgres.sh" start
+bash "$TDA_SERVICES_DIR/weaviate.sh" start
 bash "$TDA_SERVICES_DIR/kafka.sh" start
-log "ready in $(($(now_s) - t0))s: Kafka on $TDA_BIND_HOST:${KAFKA_PORT:-9092}, Redis on $TDA_BIND_HOST:${REDIS_PORT:-6379}, PostgreSQL on $TDA_BIND_HOST:${POSTGRES_PORT:-5432}"
+log "ready in $(($(now_s) - t0))s: Kafka on $TDA_BIND_HOST:${KAFKA_PORT:-9092}, Redis on $TDA_BIND_HOST:${REDIS_PORT:-6379}, PostgreSQL on $TDA_BIND_HOST:${POSTGRES_PORT:-5432}, Weaviate on $TDA_BIND_HOST:${WEAVIATE_PORT:-8080}"

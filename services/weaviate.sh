@@ -22,9 +22,11 @@
 # still in 1.39), with no setting to change that; the Go profiling listener (also all
 # interfaces, port 6060) is switched off.
 #
-# Files: the Go toolchain's caches are $TDA_CACHE_DIR/go/{path,mod,build}; everything else lives
-# under $TDA_CACHE_DIR/weaviate/: bin/weaviate-server-$WEAVIATE_VERSION, data/ (persistence),
-# logs/ (weaviate.log, build.log), weaviate.pid.
+# Files: the Go toolchain's caches are $TDA_CACHE_DIR/go/{path,mod,build}; the build lives under
+# $TDA_CACHE_DIR/weaviate/ (bin/weaviate-server-$WEAVIATE_VERSION, logs/build.log); a server's
+# state under $WEAVIATE_STATE_DIR (default the same folder): data/ (persistence),
+# logs/weaviate.log, weaviate.pid. A second server (the tests stop one on purpose) needs its
+# own state dir and ports.
 #
 # Environment:
 #   TDA_CACHE_DIR            cache root (default $HOME/.cache/test-data-agent)
@@ -34,6 +36,7 @@
 #   WEAVIATE_DATA_PORT       cluster data port (default 7947)
 #   WEAVIATE_RAFT_PORT       Raft port on 127.0.0.1 (default 8300)
 #   WEAVIATE_RAFT_RPC_PORT   Raft internal RPC port on 127.0.0.1 (default 8301)
+#   WEAVIATE_STATE_DIR       this server's data, log and pid file (default $TDA_CACHE_DIR/weaviate)
 #   WEAVIATE_START_TIMEOUT   seconds to wait for readiness (default 120)
 #   WEAVIATE_LOG_LEVEL       server log level (default info)
 #   TDA_RECORD_FILE          if set, "weaviate" is appended to it when this call started the server
@@ -59,9 +62,10 @@ GO="${GO:-go}"
 
 WEAVIATE_HOME="$TDA_CACHE_DIR/weaviate"
 BIN="$WEAVIATE_HOME/bin/weaviate-server-$WEAVIATE_VERSION"
-DATA="$WEAVIATE_HOME/data"
-LOGS="$WEAVIATE_HOME/logs"
-PIDFILE="$WEAVIATE_HOME/weaviate.pid"
+STATE="${WEAVIATE_STATE_DIR:-$WEAVIATE_HOME}"
+DATA="$STATE/data"
+LOGS="$STATE/logs"
+PIDFILE="$STATE/weaviate.pid"
 GO_HOME="$TDA_CACHE_DIR/go"
 PID_PATTERN="$BIN"
 ADDR="$TDA_BIND_HOST:$WEAVIATE_PORT"
@@ -99,11 +103,11 @@ go_env() {
 # ensure_binary — build weaviate-server into $BIN unless it is there already.
 ensure_binary() {
   [[ -x "$BIN" ]] && return 0
-  local t0 gobin json moddir need have buildlog="$LOGS/build.log"
+  local t0 gobin json moddir need have buildlog="$WEAVIATE_HOME/logs/build.log"
   t0=$(now_s)
   command -v "$GO" >/dev/null 2>&1 ||
     die "no Go toolchain ('$GO' not on PATH); Weaviate $WEAVIATE_VERSION is built from source with Go"
-  mkdir -p "$GO_HOME" "$WEAVIATE_HOME/bin"
+  mkdir -p "$GO_HOME" "$WEAVIATE_HOME/bin" "$WEAVIATE_HOME/logs"
   : >"$buildlog"
 
   log "downloading the $WEAVIATE_MODULE@v$WEAVIATE_VERSION module (log: $buildlog)"
@@ -154,9 +158,9 @@ wait_ready() {
 cmd_start() {
   local pid t0 port name port_var
   t0=$(now_s)
-  mkdir -p "$WEAVIATE_HOME" "$DATA" "$LOGS"
+  mkdir -p "$WEAVIATE_HOME" "$STATE" "$DATA" "$LOGS"
   # A cold build takes minutes, so another start may hold the lock for up to an hour.
-  take_start_lock "$WEAVIATE_HOME" $((WEAVIATE_START_TIMEOUT + 3600))
+  take_start_lock "$STATE" $((WEAVIATE_START_TIMEOUT + 3600))
   if reuse_listening "$WEAVIATE_PORT" "$WEAVIATE_START_TIMEOUT" weaviate_ready \
     "/v1/.well-known/ready does not answer 200"; then
     return 0
@@ -164,7 +168,7 @@ cmd_start() {
   if pid=$(our_pid "$PIDFILE" "$PID_PATTERN"); then
     port=$(serving_port "$pid")
     if [[ "$port" != "$WEAVIATE_PORT" ]]; then
-      die "our Weaviate (pid $pid) serves port ${port:-?}, not $WEAVIATE_PORT; stop it first (one server per cache dir)"
+      die "our Weaviate (pid $pid) serves port ${port:-?}, not $WEAVIATE_PORT; stop it first (one server per state dir)"
     fi
     log "our Weaviate (pid $pid) is running but $ADDR is closed; waiting for it"
     wait_ready "$pid" || {
@@ -190,7 +194,7 @@ cmd_start() {
   # Weaviate's default (5) the node waits ~7 s for a heartbeat before electing itself.
   # A clean environment: Weaviate reads dozens of variables, some with names this project
   # uses for itself (GRPC_PORT, LOG_LEVEL), so none is inherited.
-  nohup env -i PATH="/usr/local/bin:/usr/bin:/bin" HOME="$WEAVIATE_HOME" \
+  nohup env -i PATH="/usr/local/bin:/usr/bin:/bin" HOME="$STATE" \
     PERSISTENCE_DATA_PATH="$DATA" \
     AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED=true \
     DEFAULT_VECTORIZER_MODULE=none \

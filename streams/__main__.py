@@ -6,6 +6,7 @@ import asyncio
 import logging
 
 import faust
+import prometheus_client
 
 from config import Settings
 from streams.app import create_app
@@ -18,12 +19,22 @@ async def _ensure_topics(settings: Settings) -> None:
         await admin.ensure_topics(service_topics(settings))
 
 
+def _serve_metrics(port: int) -> None:
+    if not port:
+        return
+    try:
+        prometheus_client.start_http_server(port, addr="127.0.0.1")
+    except OSError as exc:  # another worker on this host has the port: run without
+        logging.getLogger(__name__).warning("metrics not served on :%d: %s", port, exc)
+
+
 def main() -> None:
     settings = Settings()
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     asyncio.run(_ensure_topics(settings))
+    _serve_metrics(settings.metrics_port)
     asyncio.set_event_loop(asyncio.new_event_loop())
     app = create_app(settings)
     faust.Worker(app, loglevel=settings.log_level, quiet=True).execute_from_commandline()

@@ -1,16 +1,27 @@
-"""The Faust app, built by a factory from settings: nothing is bound at import time."""
+"""The Faust app, built by a factory from settings: nothing is bound at import time.
+
+Three thin agents: requests are generated and answered; defects and feedback are written to
+the knowledge base. Each agent has its own publisher, so one agent's flush never waits on
+another's messages, and each topic its own consumer position, so a knowledge base that is down
+holds up learning but not requests.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import faust
 
+from clients.redis_pool import RedisDataPoolStore
 from config import Settings
+from generators.data_pool import PoolPolicy
 from streams.avro import AvroCodec
+from streams.cache import DataPoolCache
+from streams.dead_letters import DeadLetters, IncomingEvent
 from streams.faust_publisher import FaustPublisher
-from streams.paths import build_generators
-from streams.processor import IncomingEvent, RequestProcessor
+from streams.indexer import LearningIndexer
+from streams.paths import build_generators, knowledge_store
+from streams.processor import RequestProcessor
 
 
 def create_app(settings: Settings) -> faust.App:
@@ -29,20 +40,39 @@ def create_app(settings: Settings) -> faust.App:
         producer_max_request_size=settings.max_message_bytes,
         loghandlers=[],
     )
-    processor = RequestProcessor(
-        settings, AvroCodec(), FaustPublisher(app), build_generators(settings)
+    codec = AvroCodec()
+    store = knowledge_store(settings)
+    cache = DataPoolCache(
+        RedisDataPoolStore.from_url(settings.redis_url),
+        PoolPolicy(ttl_s=settings.cache_ttl_seconds, max_records=settings.cache_pool_records),
+        prefix=settings.cache_key_prefix,
     )
-    requests = app.topic(settings.request_topic, key_serializer="raw", value_serializer="raw")
+    processor = RequestProcessor(
+        settings, codec, FaustPublisher(app), build_generators(settings, store), cache
+    )
+    indexer = LearningIndexer(
+        codec, DeadLetters(settings.dead_letter_topic, codec, FaustPublisher(app)), store
+    )
+    _agent(app, settings.request_topic, "generate", processor.handle)
+    _agent(app, settings.defects_topic, "index-defects", indexer.handle_defect)
+    _agent(app, settings.feedback_topic, "index-feedback", indexer.handle_feedback)
+    return app
 
-    @app.agent(requests, name="generate")
-    async def generate(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
+
+def _agent(
+    app: faust.App, topic: str, name: str, handle: Callable[[IncomingEvent], Awaitable[None]]
+) -> None:
+    """One agent per topic, concurrency 1 (faust #606): it hands each raw event to `handle`."""
+    source = app.topic(topic, key_serializer="raw", value_serializer="raw")
+
+    async def consume(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
         async for event in stream.events():
             message = event.message
-            await processor.handle(
+            await handle(
                 IncomingEvent(
                     message.topic, message.partition, message.offset, message.key, message.value
                 )
             )
             yield None
 
-    return app
+    app.agent(source, name=name)(consume)

@@ -1,13 +1,17 @@
-"""The generation paths a worker serves, built once from settings (the LLM clients live here,
-at the edge; the pure core only sees the `LLMBackend` interface)."""
+"""The generation paths a worker serves, built once from settings. The edge clients (LLM SDKs,
+Weaviate) are made here; the pure core only sees `LLMBackend` and `PatternStore`."""
 
 from __future__ import annotations
 
 from clients import AnthropicBackend, CallLimits, OpenAICompatibleBackend
+from clients.weaviate_store import CollectionNames, WeaviatePatternStore
 from config import Settings
+from embeddings import Embedder, MiniLMEmbedder
+from embeddings.lazy import LazyEmbedder
 from generators import GenerationPath, Generator, TraditionalGenerator
 from generators.llm import LLMBackend, LLMGenerator, LLMOptions
 from generators.prompts import build_system_prompt
+from generators.rag import HybridGenerator, RAGGenerator
 
 
 def llm_backends(settings: Settings) -> list[LLMBackend]:
@@ -34,16 +38,41 @@ def llm_backends(settings: Settings) -> list[LLMBackend]:
     return [local, claude] if settings.use_local_llm else [claude, local]
 
 
-def build_generators(settings: Settings) -> dict[GenerationPath, Generator]:
-    traditional = TraditionalGenerator()
-    llm = LLMGenerator(
-        llm_backends(settings),
-        traditional,
-        options=LLMOptions(
-            max_attempts=settings.llm_max_attempts, max_in_flight=settings.llm_max_in_flight
+def knowledge_store(settings: Settings, embedder: Embedder | None = None) -> WeaviatePatternStore:
+    """The Weaviate knowledge base; the embedding model loads on first use, so a worker that
+    never touches RAG does not carry it."""
+    api_key = settings.weaviate_api_key
+    return WeaviatePatternStore(
+        settings.weaviate_url,
+        grpc_port=settings.weaviate_grpc_port,
+        embedder=embedder or LazyEmbedder(MiniLMEmbedder.from_package),
+        names=CollectionNames(
+            settings.rag_collection_patterns,
+            settings.rag_collection_defects,
+            settings.rag_collection_prod,
         ),
-        system_prompt=build_system_prompt(
-            retailer=settings.retailer_name, domain_knowledge_path=settings.domain_knowledge_path
-        ),
+        api_key=api_key.get_secret_value() if api_key else None,
+        timeout_s=settings.weaviate_timeout_s,
     )
-    return {GenerationPath.TRADITIONAL: traditional, GenerationPath.LLM: llm}
+
+
+def build_generators(
+    settings: Settings, store: WeaviatePatternStore
+) -> dict[GenerationPath, Generator]:
+    traditional = TraditionalGenerator()
+    backends = llm_backends(settings)
+    options = LLMOptions(
+        max_attempts=settings.llm_max_attempts, max_in_flight=settings.llm_max_in_flight
+    )
+    system_prompt = build_system_prompt(
+        retailer=settings.retailer_name, domain_knowledge_path=settings.domain_knowledge_path
+    )
+    llm = LLMGenerator(backends, traditional, options=options, system_prompt=system_prompt)
+    rag = RAGGenerator(store, traditional, top_k=settings.rag_top_k)
+    hybrid = HybridGenerator(rag, backends, options=options, system_prompt=system_prompt)
+    return {
+        GenerationPath.TRADITIONAL: traditional,
+        GenerationPath.LLM: llm,
+        GenerationPath.RAG: rag,
+        GenerationPath.HYBRID: hybrid,
+    }

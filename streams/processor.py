@@ -8,16 +8,18 @@ its agent raises and a failure would otherwise leave the caller waiting.
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import logging
 import time
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from config import Settings
 from generators import (
     CoherenceTracker,
+    GenerationRun,
     Generator,
     PathOutcome,
     make_formatter,
@@ -27,24 +29,15 @@ from generators import (
 from generators.request import GenerationRequest
 from router import GenerationPath, RoutingDecision, route
 from streams.avro import AvroCodec, Contract
+from streams.cache import CollectingRun, DataPoolCache, PooledRun
 from streams.contracts import request_from_event
+from streams.dead_letters import DeadLetters, IncomingEvent
 from streams.errors import UndecodableEvent
 from streams.publisher import Publisher
 from streams.replies import ErrorCode, ReplyWriter
 from streams.topics import reply_topic_problem
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class IncomingEvent:
-    """A consumed Kafka message, as bytes, with where it came from (kept for the dead letter)."""
-
-    topic: str
-    partition: int
-    offset: int
-    key: bytes | None
-    value: bytes | None
 
 
 class RequestProcessor:
@@ -54,19 +47,28 @@ class RequestProcessor:
         codec: AvroCodec,
         publisher: Publisher,
         generators: Mapping[GenerationPath, Generator],
+        cache: DataPoolCache | None = None,
     ) -> None:
         self._settings = settings
         self._codec = codec
         self._publisher = publisher
+        self._dead_letters = DeadLetters(settings.dead_letter_topic, codec, publisher)
         self._generators = dict(generators)
-        self._available = frozenset(p for p, g in self._generators.items() if g.available)
-        self._why_unavailable = {
+        self._cache = cache
+
+    async def _availability(self) -> tuple[frozenset[GenerationPath], dict[GenerationPath, str]]:
+        """Which paths can serve now: paths backed by a remote store (Weaviate) re-check it
+        every few seconds, so a store going down or coming back changes the routing."""
+        await asyncio.gather(*(g.probe() for g in self._generators.values()))
+        available = frozenset(p for p, g in self._generators.items() if g.available)
+        why = {
             path: self._generators[path].unavailable_reason
             if path in self._generators
-            else "not served by this worker yet"
+            else "not served by this worker"
             for path in GenerationPath
-            if path not in self._available
+            if path not in available
         }
+        return available, why
 
     async def handle(self, event: IncomingEvent) -> None:
         started = time.perf_counter()
@@ -105,7 +107,8 @@ class RequestProcessor:
     async def _generate(
         self, request: GenerationRequest, writer: ReplyWriter, started: float
     ) -> None:
-        decision = route(request, self._available, self._why_unavailable)
+        available, why_unavailable = await self._availability()
+        decision = route(request, available, why_unavailable)
         log.info(
             "request %s: %d %s records via %s (%s)",
             request.request_id,
@@ -121,7 +124,19 @@ class RequestProcessor:
         scenario_counts: Counter[str] = Counter()
         total = 0
         pending: tuple[str, int] | None = None
-        run = generator.start(request, schema, batch_size=self._batch_size(decision.path))
+        batch_size = self._batch_size(decision.path)
+        lookup = None
+        run: GenerationRun
+        if request.use_cache and self._cache is not None:
+            lookup = await self._cache.lookup(request, schema)
+        if lookup is not None and lookup.records is not None:
+            run = PooledRun(decision.path, lookup.records, batch_size)
+            pooled = f"; served from the data-pool cache ({lookup.pool_size} pooled records)"
+            decision = dataclasses.replace(decision, reason=decision.reason + pooled)
+        else:
+            run = generator.start(request, schema, batch_size=batch_size)
+            if lookup is not None and lookup.key is not None:
+                run = CollectingRun(run, self._cache_limit)
         async for batch in run:
             coherence.add(batch)
             scenario_counts.update(record["_scenario"] for record in batch)
@@ -133,6 +148,8 @@ class RequestProcessor:
         if pending is None:
             pending = (formatter.format([], first=True), 0)
         outcome = run.outcome
+        if lookup is not None and lookup.problem:
+            outcome = dataclasses.replace(outcome, fallbacks=(lookup.problem, *outcome.fallbacks))
         if outcome.fallbacks:
             log.warning(
                 "request %s fell back: %s", request.request_id, "; ".join(outcome.fallbacks)
@@ -147,6 +164,13 @@ class RequestProcessor:
             request.effective_seed,
         )
         await writer.final(*pending, metadata)
+        refill_key = lookup.key if lookup is not None else None
+        if isinstance(run, CollectingRun) and self._cache is not None and refill_key:
+            await self._cache.refill(refill_key, run.kept)
+
+    @property
+    def _cache_limit(self) -> int:
+        return self._settings.cache_pool_records
 
     def _batch_size(self, path: GenerationPath) -> int:
         """Model calls are slow and bounded by output tokens, so LLM batches are smaller."""
@@ -162,26 +186,8 @@ class RequestProcessor:
         field: str = "",
         request: GenerationRequest | None = None,
     ) -> None:
-        log.warning(
-            "dead-lettering %s[%d]@%d: %s", event.topic, event.partition, event.offset, reason
-        )
-        letter = {
-            "source_topic": event.topic,
-            "source_partition": event.partition,
-            "source_offset": event.offset,
-            "original_key": event.key,
-            "original_value": event.value,
-            "reason": reason,
-            "field": field,
-            "request_id": request.request_id if request else "",
-            "failed_at": int(time.time() * 1000),
-        }
-        await self._publisher.publish(
-            self._settings.dead_letter_topic,
-            event.key or b"",
-            self._codec.encode(Contract.DEAD_LETTER, letter),
-        )
-        await self._publisher.flush()
+        request_id = request.request_id if request else ""
+        await self._dead_letters.send(event, reason, field=field, request_id=request_id)
 
 
 def _metadata(

@@ -1,7 +1,8 @@
 """Shared fixtures: one isolated stack per test session (own topics, group and bridge id).
 
-Integration and end-to-end tests need the local Kafka and Redis that `make test` starts
-(`scripts/with-services.sh`); unit tests need nothing.
+Integration and end-to-end tests need the local Kafka, Redis and Weaviate that `make test`
+starts (`scripts/with-services.sh`); unit tests need nothing. The run's Weaviate collections
+and Redis pool keys carry the run's id, and are deleted at the end.
 """
 
 from __future__ import annotations
@@ -10,10 +11,16 @@ from collections.abc import AsyncIterator
 
 import grpc
 import pytest
+import redis.asyncio as aioredis
 
 from bridge._proto import test_data_pb2_grpc as pb_grpc
 from bridge.server import RunningBridge, running_bridge
+from clients.weaviate_store import WeaviatePatternStore
 from config import Settings
+from embeddings import MiniLMEmbedder
+from generators.rag.starter_set import load_starter_set
+from streams.paths import knowledge_store
+from streams.seed import seed
 from tests.stack import WorkerProcess, delete_run_topics, isolated_settings, wait_for_workers
 
 
@@ -43,3 +50,26 @@ async def bridge(settings: Settings, worker: WorkerProcess) -> AsyncIterator[Run
 async def stub(bridge: RunningBridge) -> AsyncIterator[pb_grpc.TestDataServiceStub]:
     async with grpc.aio.insecure_channel(f"127.0.0.1:{bridge.port}") as channel:
         yield pb_grpc.TestDataServiceStub(channel)
+
+
+@pytest.fixture(scope="session")
+def embedder() -> MiniLMEmbedder:
+    return MiniLMEmbedder.from_package()
+
+
+@pytest.fixture(scope="session")
+async def knowledge(
+    settings: Settings, embedder: MiniLMEmbedder
+) -> AsyncIterator[WeaviatePatternStore]:
+    """The run's knowledge base on the local Weaviate, seeded with the starter set."""
+    store = knowledge_store(settings, embedder)
+    await seed(store, load_starter_set())
+    try:
+        yield store
+    finally:
+        await store.delete_collections()
+        await store.aclose()
+        client = aioredis.from_url(settings.redis_url)
+        async for key in client.scan_iter(f"{settings.cache_key_prefix}:*"):
+            await client.delete(key)
+        await client.aclose()

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -27,6 +28,28 @@ from streams.topics import reply_topic_spec, service_topics
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def free_port() -> int:
+    """A loopback port nothing listens on (now: it is free until someone binds it)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _free_pair() -> int:
+    """A port p such that p and p + 1 are both free."""
+    for _ in range(100):
+        port = free_port()
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+        return port
+    msg = "no two adjacent free ports on 127.0.0.1"
+    raise RuntimeError(msg)
+
+
 def isolated_settings(**overrides: Any) -> Settings:
     """Settings whose topics, group and bridge id belong to this test run alone."""
     run = uuid.uuid4().hex[:8]
@@ -41,6 +64,11 @@ def isolated_settings(**overrides: Any) -> Settings:
         "reply_idle_timeout_s": 20.0,
         "health_cache_s": 0.0,
         "request_topic_partitions": 2,
+        "rag_collection_patterns": f"T{run}TestDataPattern",
+        "rag_collection_defects": f"T{run}DefectPattern",
+        "rag_collection_prod": f"T{run}ProductionSample",
+        "cache_key_prefix": f"testdata:pool:t{run}",
+        "metrics_port": free_port(),
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
@@ -160,3 +188,68 @@ async def read_topic(
     finally:
         await consumer.stop()
     return events
+
+
+class PrivateWeaviate:
+    """A Weaviate of this test's own (services/weaviate.sh with its own ports and state dir),
+    for tests that stop it on purpose without touching the session's."""
+
+    def __init__(self, state_dir: Path) -> None:
+        self.port, self.grpc_port = free_port(), free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._env = dict(os.environ)
+        self._env.update(
+            WEAVIATE_STATE_DIR=str(state_dir),
+            WEAVIATE_PORT=str(self.port),
+            WEAVIATE_GRPC_PORT=str(self.grpc_port),
+            WEAVIATE_GOSSIP_PORT=str(free_port()),
+            WEAVIATE_DATA_PORT=str(free_port()),
+        )
+        raft = _free_pair()
+        # Weaviate finds a local node's Raft RPC listener at its Raft port + 1.
+        self._env.update(WEAVIATE_RAFT_PORT=str(raft), WEAVIATE_RAFT_RPC_PORT=str(raft + 1))
+        self._env.pop("TDA_RECORD_FILE", None)
+
+    def _script(self, command: str) -> None:
+        subprocess.run(
+            ["bash", str(ROOT / "services" / "weaviate.sh"), command],
+            env=self._env,
+            check=True,
+            timeout=180,
+        )
+
+    def start(self) -> None:
+        self._script("start")
+
+    def stop(self) -> None:
+        self._script("stop")
+
+
+class PrivateRedis:
+    """A redis-server of this test's own on a free port, to stop on purpose."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                *("redis-server", "--port", str(self.port), "--bind", "127.0.0.1"),
+                *("--save", "", "--appendonly", "no"),
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port)):
+                return
+            time.sleep(0.05)
+        msg = f"redis-server did not listen on {self.port}"
+        raise RuntimeError(msg)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)

@@ -144,7 +144,12 @@ async def test_health_is_healthy_with_every_component_up(
     response = await stub.HealthCheck(pb.HealthCheckRequest(), timeout=10)
 
     assert response.status == "healthy"
-    assert dict(response.components) == {"kafka": "ok", "worker": "ok", "redis": "ok"}
+    assert dict(response.components) == {
+        "kafka": "ok",
+        "worker": "ok",
+        "redis": "ok",
+        "weaviate": "ok",
+    }
 
 
 async def test_64_concurrent_calls_are_all_answered(stub: pb_grpc.TestDataServiceStub) -> None:

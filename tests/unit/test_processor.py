@@ -22,7 +22,8 @@ from generators.llm import LLMGenerator
 from generators.request import GenerationRequest
 from streams.avro import AvroCodec, Contract
 from streams.contracts import request_to_event
-from streams.processor import IncomingEvent, RequestProcessor
+from streams.dead_letters import IncomingEvent
+from streams.processor import RequestProcessor
 
 CODEC = AvroCodec()
 SETTINGS = Settings(_env_file=None, chunk_records=40)  # type: ignore[call-arg]

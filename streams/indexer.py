@@ -1,0 +1,92 @@
+"""What the worker does with defect and feedback events: decode, check, write to the knowledge
+base. Free of Faust, like `processor`.
+
+A malformed event (undecodable bytes, an empty id, trigger data that is not JSON records, a
+score outside 0..1) goes to the dead-letter topic with the field at fault. A well-formed event
+is never dropped: while the knowledge base is down the write is retried, with a growing pause,
+until it succeeds (Faust acknowledges an event once the agent moves on, so giving up would
+lose it). Requests are served by another agent meanwhile, so they do not wait.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from generators.rag import (
+    InvalidLearningEvent,
+    PatternStoreUnavailable,
+    defect_from_event,
+    feedback_from_event,
+)
+from generators.rag.patterns import KnowledgeWriter
+from streams.avro import AvroCodec, Contract
+from streams.dead_letters import DeadLetters, IncomingEvent
+from streams.errors import UndecodableEvent
+
+log = logging.getLogger(__name__)
+
+
+class LearningIndexer:
+    def __init__(
+        self,
+        codec: AvroCodec,
+        dead_letters: DeadLetters,
+        knowledge: KnowledgeWriter,
+        *,
+        retry_first_s: float = 0.5,
+        retry_max_s: float = 10.0,
+    ) -> None:
+        self._codec = codec
+        self._dead_letters = dead_letters
+        self._knowledge = knowledge
+        self._retry_first_s = retry_first_s
+        self._retry_max_s = retry_max_s
+
+    async def handle_defect(self, event: IncomingEvent) -> None:
+        raw = await self._decode(event, Contract.DEFECT_REPORTED)
+        if raw is None:
+            return
+        try:
+            defect = defect_from_event(raw)
+        except InvalidLearningEvent as exc:
+            await self._dead_letters.send(event, str(exc), field=exc.field)
+            return
+        await self._until_written(
+            f"defect {defect.defect_id}", lambda: self._knowledge.upsert_defects([defect])
+        )
+        log.info("indexed defect %s (%s)", defect.defect_id, defect.entity)
+
+    async def handle_feedback(self, event: IncomingEvent) -> None:
+        raw = await self._decode(event, Contract.FEEDBACK_SUBMITTED)
+        if raw is None:
+            return
+        try:
+            feedback = feedback_from_event(raw)
+        except InvalidLearningEvent as exc:
+            await self._dead_letters.send(event, str(exc), field=exc.field)
+            return
+        await self._until_written(
+            f"feedback {feedback.feedback_id}", lambda: self._knowledge.apply_feedback(feedback)
+        )
+        log.info("indexed feedback %s (%s)", feedback.feedback_id, feedback.entity)
+
+    async def _decode(self, event: IncomingEvent, contract: Contract) -> dict[str, Any] | None:
+        try:
+            return self._codec.decode(contract, event.value)
+        except UndecodableEvent as exc:
+            await self._dead_letters.send(event, str(exc))
+            return None
+
+    async def _until_written(self, what: str, write: Callable[[], Awaitable[object]]) -> None:
+        pause = self._retry_first_s
+        while True:
+            try:
+                await write()
+                return
+            except PatternStoreUnavailable as exc:
+                log.warning("%s not indexed yet, retrying in %.1fs: %s", what, pause, exc)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, self._retry_max_s)

@@ -1,0 +1,68 @@
+"""`python -m streams.seed`: load the bundled starter knowledge into Weaviate.
+
+Creates the three collections if missing and upserts the starter patterns, defects and
+production samples (`generators/rag/seed/`). Every object has a content-derived or defect-id
+UUID, so running it again changes nothing; feedback already folded into a starter pattern is
+kept (its ratings are merged, not replaced).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import time
+
+from clients.weaviate_store import WeaviatePatternStore
+from config import Settings
+from generators.rag.learning import fold_rating, pattern_id
+from generators.rag.patterns import PatternStoreUnavailable
+from generators.rag.starter_set import StarterSet, load_starter_set
+from streams.paths import knowledge_store
+
+log = logging.getLogger("streams.seed")
+
+
+async def seed(store: WeaviatePatternStore, starter: StarterSet) -> None:
+    await store.ensure_collections()
+    patterns = []
+    for pattern in starter.patterns:
+        existing = await store.pattern(pattern_id(pattern.domain, pattern.entity, pattern.data))
+        patterns.append(pattern if existing is None else fold_rating(existing, pattern))
+    await store.upsert_patterns(patterns)
+    await store.upsert_defects(starter.defects)
+    await store.upsert_samples(starter.samples)
+
+
+async def _main(settings: Settings) -> int:
+    starter = load_starter_set()
+    store = knowledge_store(settings)
+    started = time.perf_counter()
+    try:
+        await seed(store, starter)
+    except PatternStoreUnavailable as exc:
+        log.error("could not seed the knowledge base: %s", exc)
+        return 1
+    finally:
+        await store.aclose()
+    log.info(
+        "seeded %s: %d patterns, %d defects, %d production samples in %.1fs",
+        settings.weaviate_url,
+        len(starter.patterns),
+        len(starter.defects),
+        len(starter.samples),
+        time.perf_counter() - started,
+    )
+    return 0
+
+
+def main() -> None:
+    settings = Settings()
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    sys.exit(asyncio.run(_main(settings)))
+
+
+if __name__ == "__main__":
+    main()
