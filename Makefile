@@ -46,7 +46,7 @@ typecheck: setup
 
 ## Latency, throughput, memory and scale-out figures, printed; ratios measured in the same run.
 bench: setup
-	scripts/with-services.sh sh -c '$(PY) -m bench && $(PY) -m bench.scaleout'
+	scripts/with-services.sh sh -c '$(PY) -m bench && $(PY) -m bench.learning && $(PY) -m bench.scaleout'
 
 services:
 	bash services/up.sh

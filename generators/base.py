@@ -119,3 +119,29 @@ class Generator(ABC):
         ):
             records.extend(batch)
         return records
+
+
+class RunGenerator(Generator):
+    """A path whose `start` is the primary entry (its run reports fallbacks and tokens);
+    `generate_stream` just iterates a run."""
+
+    @abstractmethod
+    def start(
+        self,
+        request: GenerationRequest,
+        schema: EntitySchema,
+        *,
+        batch_size: int,
+        context: Mapping[str, Any] | None = None,
+    ) -> GenerationRun: ...
+
+    async def generate_stream(
+        self,
+        request: GenerationRequest,
+        schema: EntitySchema,
+        *,
+        batch_size: int,
+        context: Mapping[str, Any] | None = None,
+    ) -> AsyncIterator[list[Record]]:
+        async for batch in self.start(request, schema, batch_size=batch_size, context=context):
+            yield batch

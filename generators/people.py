@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from random import Random
 
 from generators.pools import ValuePools
@@ -25,8 +26,9 @@ EMAIL_SHAPES = 5  # the shapes of `local_part_shape`
 
 
 def name_key(name: str) -> str:
-    """A name as email local parts use it: lower-case letters only ("O'Neil" -> "oneil")."""
-    return _NOT_LETTERS.sub("", name.lower())
+    """A name as email local parts use it: lower-case ASCII letters only, accents folded
+    ("O'Neil" -> "oneil", "Siobhán" -> "siobhan", "Müller" -> "muller")."""
+    return _NOT_LETTERS.sub("", unicodedata.normalize("NFKD", name.lower()))
 
 
 @functools.lru_cache(maxsize=16)

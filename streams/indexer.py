@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from generators.rag import (
     InvalidLearningEvent,
@@ -27,6 +27,7 @@ from streams.dead_letters import DeadLetters, IncomingEvent
 from streams.errors import UndecodableEvent
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class LearningIndexer:
@@ -46,32 +47,49 @@ class LearningIndexer:
         self._retry_max_s = retry_max_s
 
     async def handle_defect(self, event: IncomingEvent) -> None:
-        raw = await self._decode(event, Contract.DEFECT_REPORTED)
-        if raw is None:
-            return
-        try:
-            defect = defect_from_event(raw)
-        except InvalidLearningEvent as exc:
-            await self._dead_letters.send(event, str(exc), field=exc.field)
-            return
-        await self._until_written(
-            f"defect {defect.defect_id}", lambda: self._knowledge.upsert_defects([defect])
+        await self._index(
+            event,
+            Contract.DEFECT_REPORTED,
+            defect_from_event,
+            lambda d: (f"defect {d.defect_id}", self._knowledge.upsert_defects([d])),
         )
-        log.info("indexed defect %s (%s)", defect.defect_id, defect.entity)
 
     async def handle_feedback(self, event: IncomingEvent) -> None:
-        raw = await self._decode(event, Contract.FEEDBACK_SUBMITTED)
+        await self._index(
+            event,
+            Contract.FEEDBACK_SUBMITTED,
+            feedback_from_event,
+            lambda f: (f"feedback {f.feedback_id}", self._knowledge.apply_feedback(f)),
+        )
+
+    async def _index(
+        self,
+        event: IncomingEvent,
+        contract: Contract,
+        parse: Callable[[dict[str, Any]], T],
+        write: Callable[[T], tuple[str, Awaitable[object]]],
+    ) -> None:
+        """Decode and check `event` (dead-lettering what is malformed), then write it."""
+        raw = await self._decode(event, contract)
         if raw is None:
             return
         try:
-            feedback = feedback_from_event(raw)
+            value = parse(raw)
         except InvalidLearningEvent as exc:
             await self._dead_letters.send(event, str(exc), field=exc.field)
             return
-        await self._until_written(
-            f"feedback {feedback.feedback_id}", lambda: self._knowledge.apply_feedback(feedback)
-        )
-        log.info("indexed feedback %s (%s)", feedback.feedback_id, feedback.entity)
+        pause = self._retry_first_s
+        while True:
+            what, written = write(value)
+            try:
+                await written
+            except PatternStoreUnavailable as exc:
+                log.warning("%s not indexed yet, retrying in %.1fs: %s", what, pause, exc)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, self._retry_max_s)
+            else:
+                log.info("indexed %s", what)
+                return
 
     async def _decode(self, event: IncomingEvent, contract: Contract) -> dict[str, Any] | None:
         try:
@@ -79,14 +97,3 @@ class LearningIndexer:
         except UndecodableEvent as exc:
             await self._dead_letters.send(event, str(exc))
             return None
-
-    async def _until_written(self, what: str, write: Callable[[], Awaitable[object]]) -> None:
-        pause = self._retry_first_s
-        while True:
-            try:
-                await write()
-                return
-            except PatternStoreUnavailable as exc:
-                log.warning("%s not indexed yet, retrying in %.1fs: %s", what, pause, exc)
-                await asyncio.sleep(pause)
-                pause = min(pause * 2, self._retry_max_s)

@@ -16,10 +16,13 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import grpc
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import KafkaError
 from pydantic import SecretStr
 
+from bridge._proto import test_data_pb2_grpc as pb_grpc
+from bridge.server import running_bridge
 from config import Settings
 from streams.avro import AvroCodec, Contract
 from streams.kafka_admin import KafkaAdmin
@@ -149,6 +152,23 @@ async def delete_run_topics(settings: Settings) -> None:
         mine = [t for t in await admin.list_topics() if settings.bridge_id in t]
         if mine:
             await admin.delete_topics(mine)
+
+
+@asynccontextmanager
+async def running_stack(settings: Settings) -> AsyncIterator[pb_grpc.TestDataServiceStub]:
+    """A worker process and an in-process bridge for `settings`, and a client of the bridge;
+    the run's topics are deleted afterwards."""
+    worker = WorkerProcess(settings)
+    try:
+        await wait_for_workers(settings)
+        async with (
+            running_bridge(settings, port=0) as bridge,
+            grpc.aio.insecure_channel(f"127.0.0.1:{bridge.port}") as channel,
+        ):
+            yield pb_grpc.TestDataServiceStub(channel)
+    finally:
+        worker.stop()
+        await delete_run_topics(settings)
 
 
 @asynccontextmanager

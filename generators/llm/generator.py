@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from generators.base import GenerationPath, Generator, PathOutcome, Record
+from generators.base import GenerationPath, Generator, PathOutcome, Record, RunGenerator
 from generators.llm.backend import LLMBackend
 from generators.llm.division import judgement_fields
 from generators.llm.errors import FallbackReason, LLMOutputError, LLMRefusalError
@@ -49,7 +49,7 @@ class LLMOptions:
     limits: PromptLimits = field(default_factory=PromptLimits)
 
 
-class LLMGenerator(Generator):
+class LLMGenerator(RunGenerator):
     """Build one per process with the backends in fallback order and the process's traditional
     generator (which supplies skeletons and is the last fallback)."""
 
@@ -99,17 +99,6 @@ class LLMGenerator(Generator):
             msg = f"batch_size must be at least 1, got {batch_size}"
             raise ValueError(msg)
         return LLMRun(self, request, schema, batch_size, context)
-
-    async def generate_stream(
-        self,
-        request: GenerationRequest,
-        schema: EntitySchema,
-        *,
-        batch_size: int,
-        context: Mapping[str, Any] | None = None,
-    ) -> AsyncIterator[list[Record]]:
-        async for batch in self.start(request, schema, batch_size=batch_size, context=context):
-            yield batch
 
 
 class LLMRun:

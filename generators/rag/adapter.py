@@ -16,7 +16,7 @@ from generators.identity import identifier_paths
 from generators.llm.repair import recompute_derived
 from generators.overrides import Override, apply_overrides, compile_overrides
 from generators.rag.distributions import shape
-from generators.rag.overlay import field_violations, overlay
+from generators.rag.overlay import RuleChecker, overlay
 from generators.rag.patterns import RetrievedContext
 from generators.request import GenerationRequest
 from generators.schemas import EntitySchema
@@ -34,6 +34,7 @@ class RecordAdapter:
         self._schema = schema
         self._seed = request.effective_seed
         self._keep = identifier_paths(schema)
+        self._checker = RuleChecker(schema)
         self._sources = _sources(retrieved, request)
         self._stats = retrieved.samples[0].stats if retrieved.samples else None
         self._overrides: dict[str, tuple[Override, ...]] = {
@@ -51,7 +52,7 @@ class RecordAdapter:
         result, label = record, "generated"
         if self._sources:
             label, patch = self._sources[index % len(self._sources)]
-            laid = overlay(record, patch, self._schema, self._keep)
+            laid = overlay(record, patch, self._schema, self._keep, self._checker)
             if laid is not None:
                 result = laid
             else:
@@ -61,7 +62,7 @@ class RecordAdapter:
             rng = Random(stable_seed(f"{self._seed}:{index}", "production"))
             if shape(shaped, self._stats, self._schema, rng):
                 recompute_derived(shaped, record, self._schema)
-                if not field_violations(shaped, self._schema):
+                if not self._checker.violations(shaped):
                     result = shaped
                     label = label if label != "generated" else "production"
         overrides = self._overrides.get(str(record.get("_scenario")))
@@ -79,7 +80,7 @@ class RecordAdapter:
         if not self._sources:
             return record
         label, patch = self._sources[index % len(self._sources)]
-        laid = overlay(record, patch, self._schema, self._keep)
+        laid = overlay(record, patch, self._schema, self._keep, self._checker)
         if laid is None:
             return record
         laid[SOURCE_TAG] = label

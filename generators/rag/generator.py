@@ -8,7 +8,7 @@ import time
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
-from generators.base import GenerationPath, Generator, PathOutcome, Record
+from generators.base import GenerationPath, Generator, PathOutcome, Record, RunGenerator
 from generators.rag.adapter import SOURCE_TAG, RecordAdapter
 from generators.rag.patterns import (
     PatternStore,
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 RETRIEVED = "retrieved"
 
 
-class RAGGenerator(Generator):
+class RAGGenerator(RunGenerator):
     """Retrieves once per request, then adapts the base generator's records batch by batch,
     so memory stays flat however many records are asked for."""
 
@@ -81,17 +81,6 @@ class RAGGenerator(Generator):
         context: Mapping[str, Any] | None = None,
     ) -> RAGRun:
         return RAGRun(self, request, schema, batch_size, context)
-
-    async def generate_stream(
-        self,
-        request: GenerationRequest,
-        schema: EntitySchema,
-        *,
-        batch_size: int,
-        context: Mapping[str, Any] | None = None,
-    ) -> AsyncIterator[list[Record]]:
-        async for batch in self.start(request, schema, batch_size=batch_size, context=context):
-            yield batch
 
 
 class RAGRun:

@@ -15,7 +15,7 @@ import dataclasses
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
-from generators.base import GenerationPath, Generator, PathOutcome, Record
+from generators.base import GenerationPath, PathOutcome, Record, RunGenerator
 from generators.llm import LLMBackend, LLMGenerator, LLMOptions
 from generators.llm.prompt_builder import choose_template
 from generators.prompts import TEMPLATE_TAGS
@@ -29,7 +29,7 @@ from generators.schemas import EntitySchema
 NO_EXAMPLES = "(no similar examples in the knowledge base yet)"
 
 
-class HybridGenerator(Generator):
+class HybridGenerator(RunGenerator):
     path = GenerationPath.HYBRID
 
     def __init__(
@@ -71,17 +71,6 @@ class HybridGenerator(Generator):
         context: Mapping[str, Any] | None = None,
     ) -> HybridRun:
         return HybridRun(self, request, schema, batch_size)
-
-    async def generate_stream(
-        self,
-        request: GenerationRequest,
-        schema: EntitySchema,
-        *,
-        batch_size: int,
-        context: Mapping[str, Any] | None = None,
-    ) -> AsyncIterator[list[Record]]:
-        async for batch in self.start(request, schema, batch_size=batch_size):
-            yield batch
 
 
 def prompt_context(

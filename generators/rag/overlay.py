@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -24,20 +25,44 @@ from generators.request import FieldSpec, FieldType
 from generators.schemas import EntitySchema, children
 
 
+class RuleChecker:
+    """The schema's field rules, compiled once: `violations(record)` lists (dotted path, rule)
+    for each rule the record breaks (entity heuristics aside: they only feed the score)."""
+
+    def __init__(self, schema: EntitySchema) -> None:
+        self._tracker = CoherenceTracker(dataclasses.replace(schema, predefined=False))
+
+    def violations(self, record: Mapping[str, Any]) -> list[tuple[str, str]]:
+        before = Counter(self._tracker.violations)
+        self._tracker.add((record,))
+        broken = self._tracker.violations - before
+        return [_path_and_rule(name) for name in broken]
+
+
+def _path_and_rule(name: str) -> tuple[str, str]:
+    path, _, rule = name.rpartition(": ")
+    return path, rule
+
+
 def overlay(
-    base: Record, patch: Mapping[str, Any], schema: EntitySchema, keep: Iterable[str] = ()
+    base: Record,
+    patch: Mapping[str, Any],
+    schema: EntitySchema,
+    keep: Iterable[str] = (),
+    checker: RuleChecker | None = None,
 ) -> Record | None:
     """`patch` laid over a copy of `base` and made valid; None when it cannot be made valid
     without dropping every field it sets (the caller then serves `base`)."""
     kept = frozenset(keep)
+    check = checker or RuleChecker(schema)
     merged = _merge_object(copy.deepcopy(base), patch, schema.fields, "", kept)
     if merged == base:
         return None
     for attempt in range(2):
-        broken = field_violations(merged, schema)
+        broken = check.violations(merged)
         if not broken:
             recompute_derived(merged, base, schema)
-            return merged if not field_violations(merged, schema) else None
+            return merged if not check.violations(merged) else None
         if attempt:
             return None
         for path, rule in broken:
@@ -47,13 +72,6 @@ def overlay(
                 top = path.split(".")[0]
                 merged[top] = copy.deepcopy(base.get(top))
     return None
-
-
-def field_violations(record: Mapping[str, Any], schema: EntitySchema) -> list[tuple[str, str]]:
-    """(dotted path, rule) for each schema rule the record breaks; entity heuristics aside."""
-    tracker = CoherenceTracker(dataclasses.replace(schema, predefined=False))
-    tracker.add((record,))
-    return [tuple(name.rsplit(": ", 1)) for name in tracker.violations]  # type: ignore[misc]
 
 
 def _merge_object(

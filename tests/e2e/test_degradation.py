@@ -9,24 +9,14 @@ import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import grpc
 import pytest
 
 from bridge._proto import test_data_pb2 as pb
-from bridge._proto import test_data_pb2_grpc as pb_grpc
-from bridge.server import running_bridge
 from embeddings import MiniLMEmbedder
 from generators.rag.starter_set import load_starter_set
 from streams.paths import knowledge_store
 from streams.seed import seed
-from tests.stack import (
-    PrivateRedis,
-    PrivateWeaviate,
-    WorkerProcess,
-    delete_run_topics,
-    isolated_settings,
-    wait_for_workers,
-)
+from tests.stack import PrivateRedis, PrivateWeaviate, isolated_settings, running_stack
 
 pytestmark = pytest.mark.e2e
 
@@ -65,27 +55,17 @@ async def test_requests_survive_weaviate_then_redis_being_stopped(
     store = knowledge_store(settings, embedder)
     await seed(store, load_starter_set())
     await store.aclose()
-    worker = WorkerProcess(settings)
-    try:
-        await wait_for_workers(settings)
-        async with (
-            running_bridge(settings, port=0) as bridge,
-            grpc.aio.insecure_channel(f"127.0.0.1:{bridge.port}") as channel,
-        ):
-            stub = pb_grpc.TestDataServiceStub(channel)
-            healthy = await stub.HealthCheck(pb.HealthCheckRequest(), timeout=10)
-            before = await stub.GenerateData(defect_request("d-before"), timeout=30)
+    async with running_stack(settings) as stub:
+        healthy = await stub.HealthCheck(pb.HealthCheckRequest(), timeout=10)
+        before = await stub.GenerateData(defect_request("d-before"), timeout=30)
 
-            weaviate.stop()
-            without_weaviate = await stub.GenerateData(defect_request("d-no-weaviate"), timeout=30)
-            degraded = await stub.HealthCheck(pb.HealthCheckRequest(), timeout=10)
+        weaviate.stop()
+        without_weaviate = await stub.GenerateData(defect_request("d-no-weaviate"), timeout=30)
+        degraded = await stub.HealthCheck(pb.HealthCheckRequest(), timeout=10)
 
-            redis.stop()
-            without_redis = await stub.GenerateData(defect_request("d-no-redis"), timeout=30)
-            worse = await stub.HealthCheck(pb.HealthCheckRequest(), timeout=10)
-    finally:
-        worker.stop()
-        await delete_run_topics(settings)
+        redis.stop()
+        without_redis = await stub.GenerateData(defect_request("d-no-redis"), timeout=30)
+        worse = await stub.HealthCheck(pb.HealthCheckRequest(), timeout=10)
 
     assert healthy.status == "healthy"
     assert before.success and before.metadata.generation_path == "rag"

@@ -12,16 +12,14 @@ from contextlib import asynccontextmanager
 from decimal import Decimal
 from typing import Any
 
-import grpc
 import pytest
 from pydantic import SecretStr
 
 from bridge._proto import test_data_pb2 as pb
 from bridge._proto import test_data_pb2_grpc as pb_grpc
-from bridge.server import running_bridge
 from clients.stub_servers import StubLLMServer
 from tests.e2e.test_generate import req_001
-from tests.stack import WorkerProcess, delete_run_topics, isolated_settings, wait_for_workers
+from tests.stack import isolated_settings, running_stack
 
 pytestmark = pytest.mark.e2e
 
@@ -47,17 +45,8 @@ async def stack_with_llms(
         llm_total_timeout_s=10.0,
         llm_max_retries=0,
     )
-    worker = WorkerProcess(settings)
-    try:
-        await wait_for_workers(settings)
-        async with (
-            running_bridge(settings, port=0) as bridge,
-            grpc.aio.insecure_channel(f"127.0.0.1:{bridge.port}") as channel,
-        ):
-            yield pb_grpc.TestDataServiceStub(channel)
-    finally:
-        worker.stop()
-        await delete_run_topics(settings)
+    async with running_stack(settings) as stub:
+        yield stub
 
 
 def money(value: float) -> Decimal:

@@ -1,0 +1,74 @@
+"""The hybrid path with the real Claude SDK against a local server speaking its API, and the
+run's knowledge base on the real Weaviate: retrieved defects reach the prompt, the model
+writes the records, and the defect's trigger values survive the rewrite."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from pydantic import SecretStr
+
+from clients.stub_servers import StubLLMServer, request_prompt
+from clients.weaviate_store import WeaviatePatternStore
+from config import Settings
+from generators import GenerationPath, resolve_schema
+from generators.rag import defect_from_event
+from generators.request import GenerationRequest
+from router import route
+from streams.paths import build_generators
+
+pytestmark = pytest.mark.integration
+
+
+async def test_defects_reach_the_prompt_and_their_triggers_survive_the_model(
+    settings: Settings, knowledge: WeaviatePatternStore
+) -> None:
+    tag = uuid.uuid4().hex[:6]
+    trigger = f"Þórdís-{tag}"
+    await knowledge.upsert_defects(
+        [
+            defect_from_event(
+                {
+                    "defect_id": f"DEF-H-{tag}",
+                    "domain": "ecommerce",
+                    "entity": "user",
+                    "trigger_data": f'{{"first_name": "{trigger}"}}',
+                    "defect_description": "Icelandic thorn letter in a first name broke SSO",
+                    "severity": "high",
+                }
+            )
+        ]
+    )
+    request = GenerationRequest(
+        f"h-{tag}",
+        domain="ecommerce",
+        entity="user",
+        count=6,
+        hints=("realistic",),
+        defect_triggering=True,
+        context="single sign-on failing on an Icelandic thorn letter in the first name",
+    )
+    async with StubLLMServer("anthropic") as claude:
+        llm_settings = settings.model_copy(
+            update={
+                "anthropic_api_key": SecretStr("sk-ant-test"),
+                "anthropic_base_url": claude.base_url,
+                "llm_max_retries": 0,
+            }
+        )
+        generators = build_generators(llm_settings, knowledge)
+        decision = route(request, frozenset(generators))
+        hybrid = generators[decision.path]
+        schema = hybrid.output_schema(request, resolve_schema(request))
+        run = hybrid.start(request, schema, batch_size=50)
+        records = [record async for batch in run for record in batch]
+
+    assert decision.path is GenerationPath.HYBRID
+    assert run.outcome.path_used is GenerationPath.HYBRID
+    assert run.outcome.tokens_used == claude.reported_tokens > 0
+    prompt = request_prompt(claude.requests[0])
+    assert "HISTORICAL DEFECT PATTERNS" in prompt and "Icelandic thorn letter" in prompt
+    carrying = [r for r in records if r["first_name"] == trigger]
+    assert carrying and all(r["_source"] == f"defect:DEF-H-{tag}" for r in carrying)
+    assert all(r["_edge_case_type"] for r in records)

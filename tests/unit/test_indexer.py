@@ -1,0 +1,90 @@
+"""The learning loop's event handling, against in-memory Kafka and knowledge stand-ins."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from generators.rag import DefectPattern, Feedback, PatternStoreUnavailable, TestDataPattern
+from streams.avro import AvroCodec, Contract
+from streams.dead_letters import DeadLetters, IncomingEvent
+from streams.indexer import LearningIndexer
+from tests.unit.test_processor import MemoryPublisher
+
+CODEC = AvroCodec()
+DEAD = "testdata.dead-letter.unit"
+
+
+class FlakyKnowledge:
+    """A `KnowledgeWriter` that is down for its first `failures` writes."""
+
+    def __init__(self, failures: int = 0) -> None:
+        self.failures = failures
+        self.defects: list[DefectPattern] = []
+        self.feedback: list[Feedback] = []
+
+    def _maybe_fail(self) -> None:
+        if self.failures:
+            self.failures -= 1
+            msg = "weaviate at http://127.0.0.1:1: writing failed (ConnectError)"
+            raise PatternStoreUnavailable(msg)
+
+    async def upsert_defects(self, defects: Sequence[DefectPattern]) -> None:
+        self._maybe_fail()
+        self.defects.extend(defects)
+
+    async def apply_feedback(self, feedback: Feedback) -> list[TestDataPattern]:
+        self._maybe_fail()
+        self.feedback.append(feedback)
+        return []
+
+
+def indexer(knowledge: FlakyKnowledge) -> tuple[LearningIndexer, MemoryPublisher]:
+    publisher = MemoryPublisher()
+    letters = DeadLetters(DEAD, CODEC, publisher)
+    return LearningIndexer(CODEC, letters, knowledge, retry_first_s=0.001), publisher
+
+
+def defect_event(**change: Any) -> IncomingEvent:
+    event = {
+        "defect_id": "DEF-7",
+        "domain": "ecommerce",
+        "entity": "payment",
+        "trigger_data": json.dumps({"card_expiry": "02/28"}),
+        "discovered_at": 0,
+        **change,
+    }
+    value = CODEC.encode(Contract.DEFECT_REPORTED, event)
+    return IncomingEvent("testdata.defects", 1, 42, b"DEF-7", value)
+
+
+def dead_letters(publisher: MemoryPublisher) -> list[dict[str, Any]]:
+    return [CODEC.decode(Contract.DEAD_LETTER, v) for t, _, v in publisher.sent if t == DEAD]
+
+
+async def test_a_defect_is_written_once_the_store_comes_back_not_dropped() -> None:
+    knowledge = FlakyKnowledge(failures=3)
+    worker, publisher = indexer(knowledge)
+
+    await worker.handle_defect(defect_event())
+
+    assert [d.defect_id for d in knowledge.defects] == ["DEF-7"]
+    assert knowledge.defects[0].triggers == ({"card_expiry": "02/28"},)
+    assert publisher.sent == []
+
+
+async def test_malformed_events_are_dead_lettered_with_the_field_and_not_written() -> None:
+    knowledge = FlakyKnowledge()
+    worker, publisher = indexer(knowledge)
+
+    await worker.handle_defect(defect_event(trigger_data="[]"))
+    await worker.handle_feedback(IncomingEvent("testdata.feedback", 0, 3, b"k", b"\x00\x01"))
+
+    letters = dead_letters(publisher)
+    assert [(le["source_topic"], le["field"]) for le in letters] == [
+        ("testdata.defects", "trigger_data"),
+        ("testdata.feedback", ""),
+    ]
+    assert letters[0]["source_offset"] == 42 and letters[1]["original_value"] == b"\x00\x01"
+    assert knowledge.defects == [] and knowledge.feedback == []
