@@ -86,7 +86,11 @@ class MiniLMEmbedder:
 
     def _load(self, weights: _Tensors) -> None:
         """Tensor by tensor, so loading never holds the file and its copies at once."""
-        self._word_emb = _frozen(weights["embeddings.word_embeddings.weight"])
+        # The vocabulary table is 30,522 x 384: kept as float16 it is 23 MB instead of 47 MB,
+        # and only the rows of a call's tokens are widened (vectors move by about 2e-5).
+        word_emb = weights["embeddings.word_embeddings.weight"].astype(np.float16)
+        word_emb.flags.writeable = False
+        self._word_emb16 = word_emb
         self._pos_emb = _frozen(weights["embeddings.position_embeddings.weight"])
         self._type_emb = _frozen(weights["embeddings.token_type_embeddings.weight"][0])
         self._emb_ln_g = _frozen(weights["embeddings.LayerNorm.weight"])
@@ -122,7 +126,8 @@ class MiniLMEmbedder:
         eps = self._config.layer_norm_eps
         # Activations are kept as one (batch * seq, hidden) matrix: a single large matrix
         # product per dense layer ran 3x faster on short texts than `batch` small ones.
-        x = (self._word_emb[ids] + self._pos_emb[:seq] + self._type_emb).reshape(batch * seq, -1)
+        words = self._word_emb16[ids].astype(np.float32)
+        x = (words + self._pos_emb[:seq] + self._type_emb).reshape(batch * seq, -1)
         x = _layer_norm(x, self._emb_ln_g, self._emb_ln_b, eps)
         mask_bias = np.where(mask, np.float32(0.0), np.float32(-1e9)).astype(np.float32)
         for layer in self._layers:

@@ -18,6 +18,7 @@ from bridge._proto import test_data_pb2 as pb
 from bridge._proto import test_data_pb2_grpc as pb_grpc
 from clients.weaviate_store import WeaviatePatternStore
 from config import Settings
+from generators.rag.learning import pattern_id
 from streams.avro import AvroCodec, Contract
 from tests.stack import kafka_producer, read_topic
 
@@ -77,6 +78,41 @@ async def test_a_published_defect_comes_back_in_a_defect_triggering_answer(
     assert "defect_triggering" in response.metadata.routing_reason
     assert carrying and all(r["_source"] == f"defect:{defect_id}" for r in carrying)
     assert len({r["user_id"] for r in records}) == 10
+
+
+async def test_published_feedback_rates_the_pattern_once_even_when_sent_twice(
+    settings: Settings, knowledge: WeaviatePatternStore
+) -> None:
+    tag = uuid.uuid4().hex[:6]
+    record = {"_index": 0, "_scenario": "gift", "rating": 5, "title": f"Lovely {tag}"}
+    event = {
+        "feedback_id": f"fb-{tag}",
+        "request_id": "req-42",
+        "domain": "ecommerce",
+        "entity": "review",
+        "data": json.dumps([record]),
+        "quality_score": 0.9,
+        "submitted_at": datetime.now(UTC),
+    }
+    # A marker after the two copies, on the same key (so the same partition): once it is
+    # indexed, both copies have been.
+    marker = {**record, "title": f"Marker {tag}"}
+    codec = AvroCodec()
+    for value in (
+        event,
+        event,
+        {**event, "feedback_id": f"fb-{tag}-m", "data": json.dumps([marker])},
+    ):
+        encoded = codec.encode(Contract.FEEDBACK_SUBMITTED, value)
+        await publish(settings, settings.feedback_topic, f"fb-{tag}", encoded)
+    started = time.monotonic()
+    while await knowledge.pattern(pattern_id("ecommerce", "review", marker)) is None:
+        assert time.monotonic() - started < 60, "the worker never indexed the feedback"
+        await asyncio.sleep(0.2)
+
+    pattern = await knowledge.pattern(pattern_id("ecommerce", "review", record))
+    assert pattern is not None and pattern.scenario == "gift"
+    assert dict(pattern.ratings) == {f"fb-{tag}": 0.9} and pattern.usage_count == 1
 
 
 async def test_a_malformed_defect_goes_to_the_dead_letter_topic(settings: Settings) -> None:
