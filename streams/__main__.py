@@ -9,6 +9,7 @@ import faust
 import prometheus_client
 
 from config import Settings
+from config.logs import configure_logging
 from streams.app import create_app
 from streams.kafka_admin import KafkaAdmin
 from streams.topics import service_topics
@@ -30,9 +31,7 @@ def _serve_metrics(port: int) -> None:
 
 def main() -> None:
     settings = Settings()
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.log_level)
     asyncio.run(_ensure_topics(settings))
     _serve_metrics(settings.metrics_port)
     asyncio.set_event_loop(asyncio.new_event_loop())

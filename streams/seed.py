@@ -15,6 +15,7 @@ import time
 
 from clients.weaviate_store import WeaviatePatternStore
 from config import Settings
+from config.logs import configure_logging
 from generators.rag.learning import fold_rating, pattern_id
 from generators.rag.patterns import PatternStoreUnavailable
 from generators.rag.starter_set import StarterSet, load_starter_set
@@ -58,9 +59,7 @@ async def _main(settings: Settings) -> int:
 
 def main() -> None:
     settings = Settings()
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.log_level)
     sys.exit(asyncio.run(_main(settings)))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import time
@@ -40,6 +41,7 @@ class RAGGenerator(RunGenerator):
         self._recheck_s = recheck_s
         self._problem: str | None = None
         self._checked = -float("inf")
+        self._probing: asyncio.Task[None] | None = None
 
     @property
     def available(self) -> bool:
@@ -50,14 +52,23 @@ class RAGGenerator(RunGenerator):
         return "" if self._problem is None else f"knowledge base down: {self._problem}"
 
     async def probe(self) -> None:
+        """Re-check the store in the background when the last check is stale: a request never
+        waits on a store that hangs; it is routed on the last answer (and a retrieval that
+        fails falls back anyway)."""
         now = time.monotonic()
-        if now - self._checked < self._recheck_s:
+        if now - self._checked < self._recheck_s or self._probing is not None:
             return
         self._checked = now
+        self._probing = asyncio.create_task(self._check())
+
+    async def _check(self) -> None:
         try:
             self._problem = await self._store.problem()
         except Exception as exc:
             self._problem = f"{type(exc).__name__}: {exc}"
+        finally:
+            self._checked = time.monotonic()
+            self._probing = None
 
     def output_schema(self, request: GenerationRequest, schema: EntitySchema) -> EntitySchema:
         if SOURCE_TAG in schema.tags:

@@ -3,6 +3,7 @@ in-memory knowledge base (the Weaviate edge has its own integration tests)."""
 
 from __future__ import annotations
 
+import asyncio
 import statistics
 from collections import Counter
 from typing import Any
@@ -189,6 +190,7 @@ async def test_the_path_reports_itself_unavailable_once_a_probe_fails() -> None:
 
     store.down = True
     await rag.probe()
+    await asyncio.sleep(0.05)  # the check runs in the background; this store answers at once
 
     assert not rag.available and "connection refused" in rag.unavailable_reason
 
