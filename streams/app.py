@@ -8,7 +8,9 @@ holds up learning but not requests.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, cast
 
 import faust
 
@@ -20,8 +22,10 @@ from streams.cache import DataPoolCache
 from streams.dead_letters import DeadLetters, IncomingEvent
 from streams.faust_publisher import FaustPublisher
 from streams.indexer import LearningIndexer
-from streams.paths import build_generators, knowledge_store
+from streams.paths import build_generators, knowledge_store, llm_backends
 from streams.processor import RequestProcessor
+
+log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings) -> faust.App:
@@ -42,13 +46,15 @@ def create_app(settings: Settings) -> faust.App:
     )
     codec = AvroCodec()
     store = knowledge_store(settings)
+    pools = RedisDataPoolStore.from_url(settings.redis_url)
+    backends = llm_backends(settings)
     cache = DataPoolCache(
-        RedisDataPoolStore.from_url(settings.redis_url),
+        pools,
         PoolPolicy(ttl_s=settings.cache_ttl_seconds, max_records=settings.cache_pool_records),
         prefix=settings.cache_key_prefix,
     )
     processor = RequestProcessor(
-        settings, codec, FaustPublisher(app), build_generators(settings, store), cache
+        settings, codec, FaustPublisher(app), build_generators(settings, store, backends), cache
     )
     indexer = LearningIndexer(
         codec, DeadLetters(settings.dead_letter_topic, codec, FaustPublisher(app)), store
@@ -56,6 +62,19 @@ def create_app(settings: Settings) -> faust.App:
     _agent(app, settings.request_topic, "generate", processor.handle)
     _agent(app, settings.defects_topic, "index-defects", indexer.handle_defect)
     _agent(app, settings.feedback_topic, "index-feedback", indexer.handle_feedback)
+
+    async def close_clients(_app: Any, *_args: Any, **_kwargs: Any) -> None:
+        """Once the consumer has stopped: close the edge clients' connections."""
+        await store.aclose()
+        await pools.aclose()
+        for backend in backends:
+            await backend.close()
+        log.info("closed the Weaviate, Redis and LLM clients")
+
+    # mode's stubs type receivers as returning None or Awaitable[None] with a `signal`
+    # keyword; an async receiver taking **kwargs is what it calls at runtime.
+    app.on_before_shutdown.connect(cast(Any, close_clients))
+
     return app
 
 

@@ -3,6 +3,8 @@ Weaviate) are made here; the pure core only sees `LLMBackend` and `PatternStore`
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from clients import AnthropicBackend, CallLimits, OpenAICompatibleBackend
 from clients.weaviate_store import CollectionNames, WeaviatePatternStore
 from config import Settings
@@ -14,7 +16,7 @@ from generators.prompts import build_system_prompt
 from generators.rag import HybridGenerator, RAGGenerator
 
 
-def llm_backends(settings: Settings) -> list[LLMBackend]:
+def llm_backends(settings: Settings) -> list[AnthropicBackend | OpenAICompatibleBackend]:
     """Claude first, then the OpenAI-compatible endpoint (vLLM), unless local comes first."""
     limits = CallLimits(
         max_tokens=settings.claude_max_tokens,
@@ -57,10 +59,12 @@ def knowledge_store(settings: Settings, embedder: Embedder | None = None) -> Wea
 
 
 def build_generators(
-    settings: Settings, store: WeaviatePatternStore
+    settings: Settings,
+    store: WeaviatePatternStore,
+    backends: Sequence[LLMBackend] | None = None,
 ) -> dict[GenerationPath, Generator]:
     traditional = TraditionalGenerator()
-    backends = llm_backends(settings)
+    backends = llm_backends(settings) if backends is None else backends
     options = LLMOptions(
         max_attempts=settings.llm_max_attempts, max_in_flight=settings.llm_max_in_flight
     )
