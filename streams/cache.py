@@ -9,8 +9,9 @@ the request is generated without the cache and the metadata says why.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
 from generators.base import GenerationPath, GenerationRun, PathOutcome, Record
@@ -27,6 +28,29 @@ from generators.schemas import EntitySchema
 from streams.metrics import CACHE_HITS, CACHE_MISSES
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class CachedRun:
+    """A request's run with the cache around it: `note` ends the routing reason on a hit,
+    `problem` (Redis down, too many records) leads the fallbacks, and `after_answer` refills
+    the pool on a miss."""
+
+    run: GenerationRun
+    note: str = ""
+    problem: str | None = None
+    refill: Callable[[], Awaitable[object]] | None = None
+
+    @property
+    def outcome(self) -> PathOutcome:
+        outcome = self.run.outcome
+        if self.problem is None:
+            return outcome
+        return dataclasses.replace(outcome, fallbacks=(self.problem, *outcome.fallbacks))
+
+    async def after_answer(self) -> None:
+        if self.refill is not None:
+            await self.refill()
 
 
 @dataclass(slots=True)
@@ -109,6 +133,25 @@ class DataPoolCache:
         CACHE_HITS.inc()
         records = serve(pooled, schema, request.effective_seed, 0)
         return CacheLookup(key=key, records=records, pool_size=size)
+
+    async def start(
+        self,
+        request: GenerationRequest,
+        schema: EntitySchema,
+        path: GenerationPath,
+        batch_size: int,
+        generate: Callable[[], GenerationRun],
+    ) -> CachedRun:
+        """A hit as a run of pooled records; a miss as `generate()`'s run, collected to refill
+        the pool with (unless Redis is down)."""
+        lookup = await self.lookup(request, schema)
+        if lookup.records is not None:
+            note = f"; served from the data-pool cache ({lookup.pool_size} pooled records)"
+            return CachedRun(PooledRun(path, lookup.records, batch_size), note=note)
+        if lookup.key is None:
+            return CachedRun(generate(), problem=lookup.problem)
+        collecting, key = CollectingRun(generate(), self._policy.max_records), lookup.key
+        return CachedRun(collecting, refill=lambda: self.refill(key, collecting.kept))
 
     async def refill(self, key: str, records: list[Record]) -> str | None:
         """Replace the pool; returns the problem when Redis is down (the answer is out by then,

@@ -29,7 +29,7 @@ from generators import (
 from generators.request import GenerationRequest
 from router import GenerationPath, RoutingDecision, route
 from streams.avro import AvroCodec, Contract
-from streams.cache import CollectingRun, DataPoolCache, PooledRun
+from streams.cache import CachedRun, DataPoolCache
 from streams.contracts import request_from_event
 from streams.dead_letters import DeadLetters, IncomingEvent
 from streams.errors import UndecodableEvent
@@ -125,18 +125,17 @@ class RequestProcessor:
         total = 0
         pending: tuple[str, int] | None = None
         batch_size = self._batch_size(decision.path)
-        lookup = None
-        run: GenerationRun
+
+        def generate() -> GenerationRun:
+            return generator.start(request, schema, batch_size=batch_size)
+
         if request.use_cache and self._cache is not None:
-            lookup = await self._cache.lookup(request, schema)
-        if lookup is not None and lookup.records is not None:
-            run = PooledRun(decision.path, lookup.records, batch_size)
-            pooled = f"; served from the data-pool cache ({lookup.pool_size} pooled records)"
-            decision = dataclasses.replace(decision, reason=decision.reason + pooled)
+            cached = await self._cache.start(request, schema, decision.path, batch_size, generate)
         else:
-            run = generator.start(request, schema, batch_size=batch_size)
-            if lookup is not None and lookup.key is not None:
-                run = CollectingRun(run, self._cache_limit)
+            cached = CachedRun(generate())
+        if cached.note:
+            decision = dataclasses.replace(decision, reason=decision.reason + cached.note)
+        run = cached.run
         async for batch in run:
             coherence.add(batch)
             scenario_counts.update(record["_scenario"] for record in batch)
@@ -147,9 +146,7 @@ class RequestProcessor:
             pending = (text, len(batch))
         if pending is None:
             pending = (formatter.format([], first=True), 0)
-        outcome = run.outcome
-        if lookup is not None and lookup.problem:
-            outcome = dataclasses.replace(outcome, fallbacks=(lookup.problem, *outcome.fallbacks))
+        outcome = cached.outcome
         if outcome.fallbacks:
             log.warning(
                 "request %s fell back: %s", request.request_id, "; ".join(outcome.fallbacks)
@@ -164,13 +161,7 @@ class RequestProcessor:
             request.effective_seed,
         )
         await writer.final(*pending, metadata)
-        refill_key = lookup.key if lookup is not None else None
-        if isinstance(run, CollectingRun) and self._cache is not None and refill_key:
-            await self._cache.refill(refill_key, run.kept)
-
-    @property
-    def _cache_limit(self) -> int:
-        return self._settings.cache_pool_records
+        await cached.after_answer()
 
     def _batch_size(self, path: GenerationPath) -> int:
         """Model calls are slow and bounded by output tokens, so LLM batches are smaller."""

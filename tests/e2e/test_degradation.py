@@ -33,14 +33,14 @@ async def private_services(tmp_path: Path) -> AsyncIterator[tuple[PrivateWeaviat
         redis.stop()
 
 
-def defect_request(request_id: str) -> pb.GenerateRequest:
+def defect_request(request_id: str, *, use_cache: bool = False) -> pb.GenerateRequest:
     return pb.GenerateRequest(
         request_id=request_id,
         domain="ecommerce",
         entity="user",
         count=8,
         defect_triggering=True,
-        use_cache=True,
+        use_cache=use_cache,
         context="unicode and emoji in names",
     )
 
@@ -64,7 +64,9 @@ async def test_requests_survive_weaviate_then_redis_being_stopped(
         degraded = await stub.HealthCheck(pb.HealthCheckRequest(), timeout=10)
 
         redis.stop()
-        without_redis = await stub.GenerateData(defect_request("d-no-redis"), timeout=30)
+        without_redis = await stub.GenerateData(
+            defect_request("d-no-redis", use_cache=True), timeout=30
+        )
         worse = await stub.HealthCheck(pb.HealthCheckRequest(), timeout=10)
 
     assert healthy.status == "healthy"
