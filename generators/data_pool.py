@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from generators.base import Record
 from generators.identity import IdentityRefresher
-from generators.request import FieldConstraint, FieldSpec, GenerationRequest
+from generators.request import FieldConstraint, GenerationRequest
 from generators.schemas import EntitySchema
 from generators.seeding import stable_seed
 
@@ -85,7 +85,7 @@ def pool_key(
             "name": schema.name,
             "predefined": schema.predefined,
             "tags": sorted(schema.tags),
-            "fields": [_field(spec) for spec in schema.fields],
+            "fields": [spec.as_dict() for spec in schema.fields],
             "rules": {
                 path: shaped
                 for path, rule in sorted(schema.rules.items())
@@ -135,16 +135,6 @@ def serve(records: list[Record], schema: EntitySchema, seed: int, first_index: i
         refresher.refresh(fresh, first_index + offset)
         served.append(fresh)
     return served
-
-
-def _field(spec: FieldSpec) -> dict[str, Any]:
-    return {
-        "name": spec.name,
-        "type": spec.type.value,
-        "required": spec.required,
-        "description": spec.description,
-        "nested": [_field(nested) for nested in spec.nested_fields],
-    }
 
 
 def _rule(rule: FieldConstraint) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from generators.seeding import stable_seed
 
@@ -47,6 +48,16 @@ class FieldSpec:
     required: bool = True
     description: str = ""
     nested_fields: tuple[FieldSpec, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data, nested fields included (the request event's shape)."""
+        return {
+            "name": self.name,
+            "type": self.type.value,
+            "required": self.required,
+            "description": self.description,
+            "nested_fields": [nested.as_dict() for nested in self.nested_fields],
+        }
 
 
 @dataclass(frozen=True, slots=True)

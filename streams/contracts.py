@@ -25,16 +25,6 @@ def _field_from_event(raw: Mapping[str, Any]) -> FieldSpec:
     )
 
 
-def _field_to_event(spec: FieldSpec) -> dict[str, Any]:
-    return {
-        "name": spec.name,
-        "type": spec.type.value,
-        "required": spec.required,
-        "description": spec.description,
-        "nested_fields": [_field_to_event(f) for f in spec.nested_fields],
-    }
-
-
 def _constraint_to_event(c: FieldConstraint) -> dict[str, Any]:
     return {
         "min": c.min,
@@ -103,7 +93,7 @@ def request_to_event(request: GenerationRequest) -> dict[str, Any]:
         "domain": request.domain,
         "entity": request.entity,
         "schema": {
-            "fields": [_field_to_event(f) for f in request.fields],
+            "fields": [f.as_dict() for f in request.fields],
             "predefined_schema": request.predefined_schema,
         }
         if has_schema
