@@ -7,7 +7,7 @@ UV := $(CACHE)/uv/bin/uv
 UV_VERSION := 0.9.9
 PROTO_OUT := bridge/_proto/test_data_pb2.py
 
-.PHONY: setup run test unit lint typecheck bench services services-down lock clean
+.PHONY: setup run seed test unit lint typecheck bench services services-down lock clean
 
 setup: $(VENV)/.ready $(PROTO_OUT)
 
@@ -29,6 +29,10 @@ $(PROTO_OUT): protos/test_data.proto $(VENV)/.ready
 ## Start Kafka and Redis (reused when already running), then the worker and the bridge on :9001.
 run: setup
 	scripts/with-services.sh scripts/run-stack.sh
+
+## Load the starter knowledge (patterns, defects, production samples) into Weaviate; idempotent.
+seed: setup
+	scripts/with-services.sh $(PY) -m streams.seed
 
 ## Unit, integration (real Kafka, real Redis) and end-to-end tests (through the bridge).
 test: setup lint typecheck

@@ -30,7 +30,7 @@ from generators.rag import (
 from generators.rag.learning import fold_rating, rated_patterns
 from generators.rag.overlay import overlay
 from generators.rag.query import pattern_query, prefer_quality
-from generators.request import GenerationRequest, Scenario
+from generators.request import FieldConstraint, GenerationRequest, Scenario
 from generators.schemas import PREDEFINED
 
 UNICODE_NAME = {"first_name": "Zoë‍🦄", "last_name": "Nguyễn-O'Brien"}
@@ -285,3 +285,23 @@ def test_verdicts_accumulate_per_feedback_id_and_repeat_harmlessly() -> None:
     assert first.data == {"currency": "CAD"}, "tags are not part of the pattern"
     assert (both.usage_count, both.quality_score) == (2, 0.5)
     assert again == both
+
+
+async def test_the_requests_own_constraints_bound_what_a_trigger_may_set() -> None:
+    store = MemoryKnowledge(
+        RetrievedContext(
+            defects=(defect("DEF-8", "user", {"loyalty_points": 2147483647, "loyalty_tier": "X"}),)
+        )
+    )
+    request = GenerationRequest(
+        "r",
+        entity="user",
+        count=4,
+        defect_triggering=True,
+        constraints={"loyalty_points": FieldConstraint(min=0, max=500)},
+    )
+
+    records, _ = await generate(store, request)
+
+    assert {r["loyalty_points"] for r in records} == {500}, "clamped to the request's max"
+    assert all(r["loyalty_tier"] in ("Bronze", "Silver", "Gold", "Platinum") for r in records)
