@@ -22,6 +22,7 @@ from generators.identity import IdentityRefresher
 from generators.request import FieldConstraint, GenerationRequest
 from generators.schemas import EntitySchema
 from generators.seeding import stable_seed
+from generators.validation import plan_scenarios
 
 #: Bumped when what the key covers changes, so that pools of the old shape are no longer hit.
 _KEY_VERSION = 1
@@ -74,10 +75,11 @@ def pool_key(
     Domain and entity are the schema's, lower-cased ("-" when empty). The hash (sha256, 32 hex
     characters) covers everything that shapes record content: the schema's fields (names, types,
     required, descriptions, nested fields), its effective rules, tags and whether it is
-    predefined; the scenarios' names, overrides and descriptions (not their counts); the hints
+    predefined; the scenarios' names, overrides and descriptions, and when there are scenarios
+    the records each one gets (so a pool always holds the mix the request asks for); the hints
     (in any order), the context and the learn_from_history, defect_triggering and
-    production_like flags. It leaves out what only sizes, seeds or delivers the answer: count,
-    seed, request_id, reply_topic, output_format and use_cache.
+    production_like flags. It leaves out what only sizes, seeds or delivers the answer: count
+    (without scenarios), seed, request_id, reply_topic, output_format and use_cache.
     """
     content = {
         "version": _KEY_VERSION,
@@ -103,6 +105,7 @@ def pool_key(
             ),
             key=_canonical,
         ),
+        "scenario_plan": plan_scenarios(request) if request.scenarios else None,
         "hints": sorted(hint.strip() for hint in request.hints if hint.strip()),
         "context": request.context,
         "learn_from_history": request.learn_from_history,

@@ -63,7 +63,6 @@ def test_equal_requests_share_a_key() -> None:
 @pytest.mark.parametrize(
     "changes",
     [
-        {"count": 5_000},
         {"seed": 8},
         {"seed": None},
         {"request_id": "req-other"},
@@ -74,8 +73,8 @@ def test_equal_requests_share_a_key() -> None:
         {"domain": "retail"},
         {
             "scenarios": (
-                Scenario("high_value", 60, {}, "big spenders"),
-                Scenario("single_item", 40, {"currency": "USD"}, "one item"),
+                Scenario("single_item", 10, {"currency": "USD"}, "one item"),
+                Scenario("high_value", 90, {}, "big spenders"),
             )
         },
         {"constraints": {"items.quantity": FieldConstraint(max=5.0)}},
@@ -84,6 +83,10 @@ def test_equal_requests_share_a_key() -> None:
 )
 def test_what_does_not_shape_content_keeps_the_key(changes: dict[str, Any]) -> None:
     assert key_of(dataclasses.replace(BASE, **changes)) == key_of(BASE)
+
+
+def test_without_scenarios_the_count_does_not_change_the_key() -> None:
+    assert key_of(dataclasses.replace(CUSTOM, count=999)) == key_of(CUSTOM)
 
 
 @pytest.mark.parametrize(
@@ -109,6 +112,13 @@ def test_what_does_not_shape_content_keeps_the_key(changes: dict[str, Any]) -> N
             "scenarios": (
                 Scenario("single_item", 10, {"currency": "USD"}, "one lonely item"),
                 Scenario("high_value", 0, {}, "big spenders"),
+            )
+        },
+        {"count": 5_000},
+        {
+            "scenarios": (
+                Scenario("high_value", 60, {}, "big spenders"),
+                Scenario("single_item", 40, {"currency": "USD"}, "one item"),
             )
         },
         {"hints": ("holiday",)},
