@@ -65,10 +65,6 @@ class RedisDataPoolStore:
                 transaction.rename(staging, key)  # the TTL moves with the list
                 await transaction.execute()
 
-    async def ping(self) -> None:
-        with self._failures():
-            await self._client.ping()
-
     async def aclose(self) -> None:
         await self._client.aclose()
 

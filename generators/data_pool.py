@@ -62,8 +62,6 @@ class DataPoolStore(Protocol):
         """Replaces the pool with `records` at once, expiring after `ttl_s` seconds."""
         ...
 
-    async def ping(self) -> None: ...
-
 
 def pool_key(
     request: GenerationRequest, schema: EntitySchema, *, prefix: str = "testdata:pool"

@@ -76,10 +76,6 @@ async def store(settings: Settings, raw: aioredis.Redis) -> AsyncIterator[RedisD
         await store.aclose()
 
 
-async def test_ping(store: RedisDataPoolStore) -> None:
-    await store.ping()
-
-
 async def test_records_round_trip_exactly(store: RedisDataPoolStore, prefix: str) -> None:
     key = f"{prefix}:cart"
     await store.refill(key, RECORDS, ttl_s=60)
@@ -129,12 +125,11 @@ def closed_port() -> int:
 @pytest.mark.parametrize(
     "call",
     [
-        lambda store: store.ping(),
         lambda store: store.size("k"),
         lambda store: store.draw("k", 0, 3),
         lambda store: store.refill("k", RECORDS, 60),
     ],
-    ids=["ping", "size", "draw", "refill"],
+    ids=["size", "draw", "refill"],
 )
 async def test_a_dead_redis_is_pool_unavailable(
     call: Callable[[RedisDataPoolStore], Awaitable[object]],

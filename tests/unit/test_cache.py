@@ -35,9 +35,6 @@ class MemoryPools:
         self._check()
         self.pools[key] = list(records)
 
-    async def ping(self) -> None:
-        self._check()
-
 
 def counted() -> tuple[float, float]:
     hits = REGISTRY.get_sample_value("testdata_cache_hits_total")
