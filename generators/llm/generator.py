@@ -13,7 +13,6 @@ Up to `max_in_flight` batches are in flight at once; they are yielded in order a
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from collections import Counter, deque
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -81,10 +80,7 @@ class LLMGenerator(RunGenerator):
         return f"no API key configured for {names}"
 
     def output_schema(self, request: GenerationRequest, schema: EntitySchema) -> EntitySchema:
-        tag = TEMPLATE_TAGS.get(choose_template(request, schema))
-        if tag is None or tag in schema.tags:
-            return schema
-        return dataclasses.replace(schema, tags=(*schema.tags, tag))
+        return schema.with_tag(TEMPLATE_TAGS.get(choose_template(request, schema)))
 
     def start(
         self,

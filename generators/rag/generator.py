@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import time
 from collections.abc import AsyncIterator, Mapping
@@ -71,9 +70,7 @@ class RAGGenerator(RunGenerator):
             self._probing = None
 
     def output_schema(self, request: GenerationRequest, schema: EntitySchema) -> EntitySchema:
-        if SOURCE_TAG in schema.tags:
-            return schema
-        return dataclasses.replace(schema, tags=(*schema.tags, SOURCE_TAG))
+        return schema.with_tag(SOURCE_TAG)
 
     async def retrieve(self, request: GenerationRequest, schema: EntitySchema) -> RetrievedContext:
         """Raises PatternStoreUnavailable (and marks the path down) when the store is."""

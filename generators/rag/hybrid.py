@@ -11,7 +11,6 @@ endpoint); when every backend gives up, the RAG skeletons are the answer.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
@@ -55,12 +54,8 @@ class HybridGenerator(RunGenerator):
         await self._rag.probe()
 
     def output_schema(self, request: GenerationRequest, schema: EntitySchema) -> EntitySchema:
-        tagged = self._rag.output_schema(request, schema)
         kind = choose_template(request, schema, prompt_context(RetrievedContext(), request, schema))
-        tag = TEMPLATE_TAGS.get(kind)
-        if tag is None or tag in tagged.tags:
-            return tagged
-        return dataclasses.replace(tagged, tags=(*tagged.tags, tag))
+        return self._rag.output_schema(request, schema).with_tag(TEMPLATE_TAGS.get(kind))
 
     def start(
         self,

@@ -125,6 +125,13 @@ class EntitySchema:
         """The rule for a dotted field; an empty constraint when there is none."""
         return self.rules.get(path) or FieldConstraint()
 
+    def with_tag(self, tag: str | None) -> EntitySchema:
+        """This schema with one more `_` tag its records carry (unchanged for None or a tag
+        it has already)."""
+        if tag is None or tag in self.tags:
+            return self
+        return dataclasses.replace(self, tags=(*self.tags, tag))
+
     def with_constraints(self, constraints: Mapping[str, FieldConstraint]) -> EntitySchema:
         """This schema with a request's constraints merged over its own rules."""
         if not constraints:

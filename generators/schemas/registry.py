@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from generators.edge_case_hints import EDGE_CASE_TAG, wants_edge_cases
 from generators.errors import UnknownSchemaError
 from generators.request import GenerationRequest
@@ -46,9 +44,7 @@ def resolve_schema(request: GenerationRequest) -> EntitySchema:
             raise UnknownSchemaError(request.schema_name, sorted(PREDEFINED))
         schema = found
     schema = schema.with_constraints(request.constraints)
-    if wants_edge_cases(request) and EDGE_CASE_TAG not in schema.tags:
-        schema = dataclasses.replace(schema, tags=(*schema.tags, EDGE_CASE_TAG))
-    return schema
+    return schema.with_tag(EDGE_CASE_TAG if wants_edge_cases(request) else None)
 
 
 def describe_fields(schema: EntitySchema) -> list[str]:
