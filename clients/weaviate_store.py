@@ -8,7 +8,8 @@ patterns and samples), and writes go through the batch API, which replaces an ob
 same UUID: re-sending anything is an upsert.
 
 Every failure to reach Weaviate (refused, timed out, an error status) surfaces as
-`PatternStoreUnavailable`; the client reconnects on the next call.
+`PatternStoreUnavailable`, and the client reconnects on the next call; objects Weaviate
+answers but refuses surface as `KnowledgeRejected`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+import grpc
+import httpx
 import orjson
 import weaviate
 from weaviate.classes.config import Configure, DataType, Property, Tokenization
@@ -39,6 +42,7 @@ from generators.rag.learning import (
 from generators.rag.learning import pattern_id as make_pattern_id
 from generators.rag.patterns import (
     DefectPattern,
+    KnowledgeRejected,
     PatternQuery,
     PatternStoreUnavailable,
     ProductionSample,
@@ -49,6 +53,17 @@ from generators.rag.query import CANDIDATES_PER_PATTERN, prefer_quality
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+#: What "Weaviate cannot serve us now" looks like: the client's own errors (refused, gRPC
+#: unavailable, error statuses), transport errors beneath it, and our timeouts. Anything else
+#: is a bug here and must surface as one, not as an outage.
+_UNREACHABLE = (
+    weaviate.exceptions.WeaviateBaseError,
+    grpc.aio.AioRpcError,
+    httpx.HTTPError,
+    OSError,
+    TimeoutError,
+)
 
 #: Share of the hybrid score given to vector similarity (the rest is BM25).
 ALPHA = 0.6
@@ -166,7 +181,7 @@ class WeaviatePatternStore:
         try:
             client = await asyncio.wait_for(self._connected(), self._timeout_s)
             return await asyncio.wait_for(action(client), self._timeout_s * 2)
-        except Exception as exc:
+        except _UNREACHABLE as exc:
             await self._drop_client()
             cause = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
             msg = f"weaviate at {self._url}: {what} failed ({cause})"
@@ -191,12 +206,7 @@ class WeaviatePatternStore:
             return str(exc)
         return None if ready else f"weaviate at {self._url} is not ready"
 
-    # --- schema -------------------------------------------------------------------------
-
-    async def ensure_collections(self) -> None:
-        """Create the missing collections (done on every connect, so a Weaviate that starts
-        empty, or comes back empty, gets them)."""
-        await self._call("creating collections", lambda c: _ensure_collections(c, self.names))
+    # --- schema (collections are created on connect) -----------------------------------
 
     async def delete_collections(self) -> None:
         async def delete(client: weaviate.WeaviateAsyncClient) -> None:
@@ -230,13 +240,20 @@ class WeaviatePatternStore:
         return await self._call("hybrid search", search)
 
     async def pattern(self, pattern_id: str) -> TestDataPattern | None:
-        async def fetch(client: weaviate.WeaviateAsyncClient) -> TestDataPattern | None:
-            found = await client.collections.use(self.names.patterns).query.fetch_object_by_id(
-                pattern_id
-            )
-            return None if found is None else _pattern(found)
+        return (await self.patterns([pattern_id])).get(pattern_id)
 
-        return await self._call("fetching a pattern", fetch)
+    async def patterns(self, pattern_ids: Sequence[str]) -> dict[str, TestDataPattern]:
+        """The stored patterns among `pattern_ids`, by id, in one query."""
+        if not pattern_ids:
+            return {}
+
+        async def fetch(client: weaviate.WeaviateAsyncClient) -> dict[str, TestDataPattern]:
+            found = await client.collections.use(self.names.patterns).query.fetch_objects(
+                filters=Filter.by_id().contains_any(list(pattern_ids)), limit=len(pattern_ids)
+            )
+            return {str(obj.uuid): _pattern(obj) for obj in found.objects}
+
+        return await self._call("fetching patterns", fetch)
 
     async def defect(self, defect_id: str) -> DefectPattern | None:
         async def fetch(client: weaviate.WeaviateAsyncClient) -> DefectPattern | None:
@@ -270,12 +287,16 @@ class WeaviatePatternStore:
 
     async def apply_feedback(self, feedback: Feedback) -> list[TestDataPattern]:
         """Fold the verdict into each rated pattern (creating it when new); returns them."""
-        updated = []
-        for pid, rated in rated_patterns(feedback):
-            existing = await self.pattern(pid)
-            updated.append(fold_rating(existing, rated))
-        await self.upsert_patterns(updated)
-        return updated
+        return await self.merge_patterns(rated_patterns(feedback))
+
+    async def merge_patterns(self, patterns: Sequence[TestDataPattern]) -> list[TestDataPattern]:
+        """Upsert `patterns`, keeping the ratings already stored on each (one read, one
+        write); returns what was written."""
+        ids = [make_pattern_id(p.domain, p.entity, p.data) for p in patterns]
+        stored = await self.patterns(ids)
+        merged = [fold_rating(stored.get(pid), p) for pid, p in zip(ids, patterns, strict=True)]
+        await self.upsert_patterns(merged)
+        return merged
 
     async def _write(
         self, collection: str, objects: Sequence[tuple[str, dict[str, Any]]], texts: list[str]
@@ -295,8 +316,11 @@ class WeaviatePatternStore:
             )
             if result.has_errors:
                 first = next(iter(result.errors.values()))
-                msg = f"{len(result.errors)} of {len(objects)} objects rejected: {first.message}"
-                raise RuntimeError(msg)
+                msg = (
+                    f"weaviate at {self._url}: {len(result.errors)} of {len(objects)} objects"
+                    f" rejected by {collection}: {first.message}"
+                )
+                raise KnowledgeRejected(msg)
 
         await self._call(f"writing to {collection}", write)
 

@@ -5,7 +5,8 @@ A malformed event (undecodable bytes, an empty id, trigger data that is not JSON
 score outside 0..1) goes to the dead-letter topic with the field at fault. A well-formed event
 is never dropped: while the knowledge base is down the write is retried, with a growing pause,
 until it succeeds (Faust acknowledges an event once the agent moves on, so giving up would
-lose it). Requests are served by another agent meanwhile, so they do not wait.
+lose it). Requests are served by another agent meanwhile, so they do not wait. Data the
+store answers but refuses is dead-lettered too: retrying it would stall the partition for good.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from generators.rag import (
     defect_from_event,
     feedback_from_event,
 )
-from generators.rag.patterns import KnowledgeWriter
+from generators.rag.patterns import KnowledgeRejected, KnowledgeWriter
 from streams.avro import AvroCodec, Contract
 from streams.dead_letters import DeadLetters, IncomingEvent
 from streams.errors import UndecodableEvent
@@ -83,6 +84,9 @@ class LearningIndexer:
             what, written = write(value)
             try:
                 await written
+            except KnowledgeRejected as exc:
+                await self._dead_letters.send(event, str(exc))
+                return
             except PatternStoreUnavailable as exc:
                 log.warning("%s not indexed yet, retrying in %.1fs: %s", what, pause, exc)
                 await asyncio.sleep(pause)

@@ -1,6 +1,6 @@
 """`python -m streams.seed`: load the bundled starter knowledge into Weaviate.
 
-Creates the three collections if missing and upserts the starter patterns, defects and
+Creates the three collections if missing (on connect) and upserts the starter patterns, defects and
 production samples (`generators/rag/seed/`). Every object has a content-derived or defect-id
 UUID, so running it again changes nothing; feedback already folded into a starter pattern is
 kept (its ratings are merged, not replaced).
@@ -16,7 +16,6 @@ import time
 from clients.weaviate_store import WeaviatePatternStore
 from config import Settings
 from config.logs import configure_logging
-from generators.rag.learning import fold_rating, pattern_id
 from generators.rag.patterns import PatternStoreUnavailable
 from generators.rag.starter_set import StarterSet, load_starter_set
 from streams.paths import knowledge_store
@@ -25,12 +24,7 @@ log = logging.getLogger("streams.seed")
 
 
 async def seed(store: WeaviatePatternStore, starter: StarterSet) -> None:
-    await store.ensure_collections()
-    patterns = []
-    for pattern in starter.patterns:
-        existing = await store.pattern(pattern_id(pattern.domain, pattern.entity, pattern.data))
-        patterns.append(pattern if existing is None else fold_rating(existing, pattern))
-    await store.upsert_patterns(patterns)
+    await store.merge_patterns(starter.patterns)
     await store.upsert_defects(starter.defects)
     await store.upsert_samples(starter.samples)
 

@@ -69,7 +69,13 @@ async def knowledge(
     finally:
         await store.delete_collections()
         await store.aclose()
-        client = aioredis.from_url(settings.redis_url)
-        async for key in client.scan_iter(f"{settings.cache_key_prefix}:*"):
-            await client.delete(key)
-        await client.aclose()
+
+
+@pytest.fixture(scope="session")
+async def data_pools(settings: Settings) -> AsyncIterator[None]:
+    """The run's Redis data pools (under its own key prefix), deleted at the end."""
+    yield
+    client = aioredis.from_url(settings.redis_url)
+    async for key in client.scan_iter(f"{settings.cache_key_prefix}:*"):
+        await client.delete(key)
+    await client.aclose()

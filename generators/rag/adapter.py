@@ -75,9 +75,9 @@ class RecordAdapter:
 
     def reassert(self, record: Record) -> Record:
         """Lay record i's source over it again: for records a model rewrote, so the defect's
-        trigger values survive the rewrite."""
+        trigger values survive the rewrite. A record its source did not fit stays as written."""
         index = int(record["_index"])
-        if not self._sources:
+        if not self._sources or record.get(SOURCE_TAG) in (None, "generated"):
             return record
         label, patch = self._sources[index % len(self._sources)]
         laid = overlay(record, patch, self._schema, self._keep, self._checker)

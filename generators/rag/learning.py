@@ -107,8 +107,8 @@ def sample_uuid(domain: str, entity: str, data: Mapping[str, Any]) -> str:
     return str(uuid.uuid5(_NAMESPACE, f"sample|{domain}|{entity}|{canonical}"))
 
 
-def rated_patterns(feedback: Feedback) -> list[tuple[str, TestDataPattern]]:
-    """The patterns this verdict rates, as (id, a pattern holding only this rating)."""
+def rated_patterns(feedback: Feedback) -> list[TestDataPattern]:
+    """The patterns this verdict rates, each holding only this rating."""
     rated = []
     for record in feedback.records:
         scenario = feedback.scenario or str(record.get("_scenario") or "default")
@@ -121,7 +121,7 @@ def rated_patterns(feedback: Feedback) -> list[tuple[str, TestDataPattern]]:
             ratings={feedback.feedback_id: feedback.quality_score},
             created_at=feedback.submitted_at,
         )
-        rated.append((pattern_id(feedback.domain, feedback.entity, data), pattern))
+        rated.append(pattern)
     return rated
 
 

@@ -148,8 +148,9 @@ def cache_hits(settings: Settings) -> float:
     return float(line.split()[1])
 
 
+@pytest.mark.usefixtures("data_pools")
 async def test_a_repeated_use_cache_request_is_served_from_the_pool_with_fresh_ids(
-    settings: Settings, knowledge: WeaviatePatternStore, stub: pb_grpc.TestDataServiceStub
+    settings: Settings, stub: pb_grpc.TestDataServiceStub
 ) -> None:
     shape = {"entity": "order", "count": 20, "use_cache": True, "context": uuid.uuid4().hex}
     hits_before = cache_hits(settings)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from generators.rag import DefectPattern, Feedback, PatternStoreUnavailable, TestDataPattern
+from generators.rag.patterns import KnowledgeRejected
 from streams.avro import AvroCodec, Contract
 from streams.dead_letters import DeadLetters, IncomingEvent
 from streams.indexer import LearningIndexer
@@ -88,3 +89,18 @@ async def test_malformed_events_are_dead_lettered_with_the_field_and_not_written
     ]
     assert letters[0]["source_offset"] == 42 and letters[1]["original_value"] == b"\x00\x01"
     assert knowledge.defects == [] and knowledge.feedback == []
+
+
+class RefusingKnowledge(FlakyKnowledge):
+    async def upsert_defects(self, defects: Sequence[DefectPattern]) -> None:
+        msg = "weaviate at http://127.0.0.1:8080: 1 of 1 objects rejected by DefectPattern"
+        raise KnowledgeRejected(msg)
+
+
+async def test_data_the_store_refuses_is_dead_lettered_not_retried_forever() -> None:
+    worker, publisher = indexer(RefusingKnowledge())
+
+    await worker.handle_defect(defect_event())
+
+    letters = dead_letters(publisher)
+    assert len(letters) == 1 and "rejected by DefectPattern" in letters[0]["reason"]

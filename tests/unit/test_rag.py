@@ -190,7 +190,8 @@ async def test_the_path_reports_itself_unavailable_once_a_probe_fails() -> None:
 
     store.down = True
     await rag.probe()
-    await asyncio.sleep(0.05)  # the check runs in the background; this store answers at once
+    for _ in range(2):  # the check runs as a task: one turn to start it, one to finish
+        await asyncio.sleep(0)
 
     assert not rag.available and "connection refused" in rag.unavailable_reason
 
@@ -276,7 +277,7 @@ def test_verdicts_accumulate_per_feedback_id_and_repeat_harmlessly() -> None:
             "data": '[{"_index": 4, "currency": "CAD"}]',
             "quality_score": score,
         }
-        return rated_patterns(feedback_from_event(event))[0][1]
+        return rated_patterns(feedback_from_event(event))[0]
 
     first = fold_rating(None, verdict("a", 1.0))
     both = fold_rating(first, verdict("b", 0.0))
