@@ -17,13 +17,13 @@ WORKDIR /src
 COPY requirements-dev.lock ./
 RUN pip install --constraint requirements-dev.lock grpcio-tools
 COPY protos/ protos/
-# -Ibridge/_proto=protos makes the generated *_grpc.py import `bridge._proto.test_data_pb2`
-# (a package import), as the Makefile does; `-Iprotos --python_out=bridge/_proto` would emit a
+# -Icontracts/_proto=protos makes the generated *_grpc.py import `contracts._proto.test_data_pb2`
+# (a package import), as the Makefile does; `-Iprotos --python_out=contracts/_proto` would emit a
 # top-level `import test_data_pb2` that fails inside the package.
-RUN mkdir -p bridge/_proto \
- && python -m grpc_tools.protoc -Ibridge/_proto=protos --python_out=. --grpc_python_out=. \
-      bridge/_proto/test_data.proto \
- && touch bridge/_proto/__init__.py
+RUN mkdir -p contracts/_proto \
+ && python -m grpc_tools.protoc -Icontracts/_proto=protos --python_out=. --grpc_python_out=. \
+      contracts/_proto/test_data.proto \
+ && touch contracts/_proto/__init__.py
 
 # --- Stage 2: runtime ---------------------------------------------------------------------------
 FROM ${PYTHON_IMAGE}
@@ -38,7 +38,7 @@ COPY requirements.lock ./
 RUN pip install -r requirements.lock
 
 COPY . .
-COPY --from=protos /src/bridge/_proto/ bridge/_proto/
+COPY --from=protos /src/contracts/_proto/ contracts/_proto/
 RUN pip install --no-deps . \
  && rm -rf build ./*.egg-info
 

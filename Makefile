@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 UV := $(CACHE)/uv/bin/uv
 UV_VERSION := 0.9.9
-PROTO_OUT := bridge/_proto/test_data_pb2.py
+PROTO_OUT := contracts/_proto/test_data_pb2.py
 
 .PHONY: setup run seed test unit lint typecheck bench services services-down lock clean
 
@@ -21,10 +21,10 @@ $(VENV)/.ready: requirements-dev.lock | $(UV)
 	touch $@
 
 $(PROTO_OUT): protos/test_data.proto $(VENV)/.ready
-	mkdir -p bridge/_proto
-	PATH=$(abspath $(VENV))/bin:$$PATH $(PY) -m grpc_tools.protoc -Ibridge/_proto=protos \
-	  --python_out=. --grpc_python_out=. --mypy_out=. --mypy_grpc_out=. bridge/_proto/test_data.proto
-	touch bridge/_proto/__init__.py
+	mkdir -p contracts/_proto
+	PATH=$(abspath $(VENV))/bin:$$PATH $(PY) -m grpc_tools.protoc -Icontracts/_proto=protos \
+	  --python_out=. --grpc_python_out=. --mypy_out=. --mypy_grpc_out=. contracts/_proto/test_data.proto
+	touch contracts/_proto/__init__.py
 
 ## Start Kafka and Redis (reused when already running), then the worker and the bridge on :9001.
 run: setup
@@ -46,7 +46,7 @@ lint: setup
 	$(PY) -m ruff format --check .
 
 typecheck: setup
-	$(PY) -m mypy config streams generators router bridge clients embeddings
+	$(PY) -m mypy config contracts streams generators router bridge clients embeddings testing
 
 ## Latency, throughput, memory and scale-out figures, printed; ratios measured in the same run.
 bench: setup
@@ -64,4 +64,4 @@ lock: | $(UV)
 	$(UV) pip compile -q pyproject.toml --override requirements-overrides.txt --extra dev --python-version 3.11 -o requirements-dev.lock
 
 clean:
-	rm -rf $(VENV) bridge/_proto .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) contracts/_proto .pytest_cache .mypy_cache .ruff_cache

@@ -18,7 +18,7 @@ import orjson
 if TYPE_CHECKING:
     from faker import Faker
 
-    from bridge._proto import test_data_pb2_grpc as pb_grpc
+    from contracts._proto import test_data_pb2_grpc as pb_grpc
 
 # Heavier imports (the bridge, Kafka helpers, Faker, Mimesis) happen where they are used: each
 # in-process contender runs in a fresh interpreter that loads only what it needs (see
@@ -220,8 +220,9 @@ def _dump_all(records: Iterable[dict[str, Any]]) -> None:
 
 def traditional_rate(count: int, entity: str) -> float:
     """What the worker does per chunk, in-process: generate a batch, encode it with orjson."""
-    from generators import TraditionalGenerator, resolve_schema
-    from generators.request import GenerationRequest
+    from generators.core.request import GenerationRequest
+    from generators.entities.registry import resolve_schema
+    from generators.paths.traditional.generator import TraditionalGenerator
 
     generator = TraditionalGenerator()  # built once per worker process: pools are not timed
     request = GenerationRequest(request_id=f"bench-{entity}", entity=entity, count=count)
@@ -291,7 +292,7 @@ def in_process_rows(e2e_users: float | None = None) -> list[tuple[str, str, str]
 
 
 async def stream_rate(stub: pb_grpc.TestDataServiceStub, count: int) -> float:
-    from bridge._proto import test_data_pb2 as pb
+    from contracts._proto import test_data_pb2 as pb
 
     started = time.perf_counter()
     records = 0
@@ -314,10 +315,10 @@ def peak_rss_mb(pid: int) -> float:
 async def measure() -> list[tuple[str, str, str]]:
     import grpc
 
-    from bridge._proto import test_data_pb2 as pb
-    from bridge._proto import test_data_pb2_grpc as pb_grpc
     from bridge.server import running_bridge
-    from tests.stack import WorkerProcess, delete_run_topics, isolated_settings, wait_for_workers
+    from contracts._proto import test_data_pb2 as pb
+    from contracts._proto import test_data_pb2_grpc as pb_grpc
+    from testing.stack import WorkerProcess, delete_run_topics, isolated_settings, wait_for_workers
 
     settings = isolated_settings(max_records=BIG_STREAM_RECORDS, reply_pool_size=IN_FLIGHT * 2)
     worker = WorkerProcess(settings)
@@ -381,10 +382,12 @@ async def llm_token_row() -> tuple[str, str, str]:
     through the real Anthropic SDK against a local server that counts tokens."""
     from pydantic import SecretStr
 
-    from clients import AnthropicBackend
-    from clients.stub_servers import StubLLMServer
-    from generators import GenerationRequest, TraditionalGenerator, resolve_schema
-    from generators.llm import compare_token_usage
+    from bench.tokens import compare_token_usage
+    from clients.anthropic_backend import AnthropicBackend
+    from generators.core.request import GenerationRequest
+    from generators.entities.registry import resolve_schema
+    from generators.paths.traditional.generator import TraditionalGenerator
+    from testing.llm_servers import StubLLMServer
 
     request = GenerationRequest(
         request_id="bench-llm", entity="cart", count=20, context="carts for checkout testing"

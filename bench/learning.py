@@ -33,16 +33,16 @@ async def measure() -> list[tuple[str, str, str]]:
     import grpc
 
     from bench.__main__ import peak_rss_mb
-    from bridge._proto import test_data_pb2 as pb
-    from bridge._proto import test_data_pb2_grpc as pb_grpc
     from bridge.server import running_bridge
+    from contracts._proto import test_data_pb2 as pb
+    from contracts._proto import test_data_pb2_grpc as pb_grpc
+    from contracts.avro import AvroCodec, Contract
     from embeddings import MiniLMEmbedder
-    from generators.rag import PatternQuery
-    from generators.rag.starter_set import load_starter_set
-    from streams.avro import AvroCodec, Contract
-    from streams.paths import knowledge_store
+    from generators.knowledge.model import PatternQuery
+    from generators.knowledge.starter_set import load_starter_set
     from streams.seed import seed
-    from tests.stack import (
+    from streams.wiring import knowledge_store
+    from testing.stack import (
         WorkerProcess,
         delete_run_topics,
         isolated_settings,

@@ -12,10 +12,10 @@ import time
 
 import grpc
 
-from bridge._proto import test_data_pb2 as pb
-from bridge._proto import test_data_pb2_grpc as pb_grpc
 from bridge.server import running_bridge
-from tests.stack import WorkerProcess, delete_run_topics, isolated_settings, wait_for_workers
+from contracts._proto import test_data_pb2 as pb
+from contracts._proto import test_data_pb2_grpc as pb_grpc
+from testing.stack import WorkerProcess, delete_run_topics, isolated_settings, wait_for_workers
 
 STREAMS = 24
 RECORDS_PER_STREAM = 10_000

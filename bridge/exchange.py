@@ -12,9 +12,9 @@ from aiokafka import AIOKafkaProducer
 from bridge.reply_pool import ReplyTopicPool
 from bridge.reply_reader import ReplyReader
 from config import Settings
-from generators.request import GenerationRequest
-from streams.avro import AvroCodec, Contract
-from streams.contracts import request_to_event
+from contracts.avro import AvroCodec, Contract
+from contracts.events import request_to_event
+from generators.core.request import GenerationRequest
 
 #: The bridge gives up this long before the caller's deadline, so the caller gets its status
 #: and a message saying why rather than a bare deadline expiry.

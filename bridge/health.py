@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import httpx
 import redis.asyncio as aioredis
 
-from streams.kafka_admin import KafkaAdmin
+from clients.kafka_admin import KafkaAdmin
 
 Probe = Callable[[], Awaitable[str | None]]
 

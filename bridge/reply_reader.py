@@ -21,7 +21,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaError
 
-from streams.avro import AvroCodec, Contract
+from contracts.avro import AvroCodec, Contract
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,6 @@ import redis.asyncio as aioredis
 from aiokafka import AIOKafkaProducer
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
-from bridge._proto import test_data_pb2_grpc as pb_grpc
 from bridge.exchange import RequestExchange
 from bridge.health import (
     Component,
@@ -27,10 +26,11 @@ from bridge.health import (
 from bridge.reply_pool import ReplyTopicPool
 from bridge.reply_reader import ReplyReader
 from bridge.service import TestDataServicer
+from clients.kafka_admin import KafkaAdmin
 from config import Settings
-from streams.avro import AvroCodec
-from streams.kafka_admin import KafkaAdmin
-from streams.topics import reply_topic_spec, service_topics
+from contracts._proto import test_data_pb2_grpc as pb_grpc
+from contracts.avro import AvroCodec
+from contracts.topics import reply_topic_spec, service_topics
 
 log = logging.getLogger(__name__)
 

@@ -11,16 +11,18 @@ from typing import Any
 import grpc
 from aiokafka.errors import KafkaError
 
-from bridge._proto import test_data_pb2 as pb
-from bridge._proto import test_data_pb2_grpc as pb_grpc
-from bridge.convert import metadata_to_proto, request_from_proto, schema_info
 from bridge.exchange import NoAnswer, RequestExchange
 from bridge.health import HealthChecker
 from bridge.reply_pool import PoolExhausted
 from bridge.reply_reader import AlreadyInFlight
 from config import Settings
-from generators import list_schemas, merge_json_chunks, validate_request
-from generators.request import GenerationRequest, OutputFormat
+from contracts._proto import test_data_pb2 as pb
+from contracts._proto import test_data_pb2_grpc as pb_grpc
+from contracts.proto import metadata_to_proto, request_from_proto, schema_info
+from generators.core.request import GenerationRequest, OutputFormat
+from generators.entities.registry import list_schemas
+from generators.output.formatters import merge_json_chunks
+from generators.quality.validation import validate_request
 
 
 class TestDataServicer(pb_grpc.TestDataServiceServicer):

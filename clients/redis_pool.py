@@ -18,8 +18,8 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
-from generators.base import Record
-from generators.data_pool import PoolUnavailable
+from generators.cache.data_pool import PoolUnavailable
+from generators.core.protocol import Record
 
 
 class RedisDataPoolStore:

@@ -32,15 +32,15 @@ from weaviate.classes.init import AdditionalConfig, Auth, Timeout
 from weaviate.classes.query import Filter, HybridFusion, MetadataQuery
 
 from embeddings import Embedder
-from generators.rag.learning import (
+from generators.knowledge.learning import (
     Feedback,
     defect_uuid,
     fold_rating,
     rated_patterns,
     sample_uuid,
 )
-from generators.rag.learning import pattern_id as make_pattern_id
-from generators.rag.patterns import (
+from generators.knowledge.learning import pattern_id as make_pattern_id
+from generators.knowledge.model import (
     DefectPattern,
     KnowledgeRejected,
     PatternQuery,
@@ -49,7 +49,7 @@ from generators.rag.patterns import (
     RetrievedContext,
     TestDataPattern,
 )
-from generators.rag.query import CANDIDATES_PER_PATTERN, prefer_quality
+from generators.knowledge.query import CANDIDATES_PER_PATTERN, prefer_quality
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -5,7 +5,7 @@ this process; it never generates anything itself. `GenerationPath` lives in `gen
 (so generators need not import the router) and is re-exported here.
 """
 
-from generators.base import GenerationPath
+from generators.core.protocol import GenerationPath
 from router.intelligence import IntelligenceRouter, RoutingDecision, Signal, route, routing_signals
 
 __all__ = [

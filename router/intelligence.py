@@ -22,9 +22,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from generators.base import GenerationPath
-from generators.request import FieldSpec, GenerationRequest
-from generators.schemas import PREDEFINED, is_free_text, iter_field_paths
+from generators.core.protocol import GenerationPath
+from generators.core.request import FieldSpec, GenerationRequest
+from generators.core.schema import is_free_text, iter_field_paths
+from generators.entities.registry import PREDEFINED
 
 __all__ = [
     "GenerationPath",

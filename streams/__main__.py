@@ -8,11 +8,11 @@ import logging
 import faust
 import prometheus_client
 
+from clients.kafka_admin import KafkaAdmin
 from config import Settings
 from config.logs import configure_logging
+from contracts.topics import service_topics
 from streams.app import create_app
-from streams.kafka_admin import KafkaAdmin
-from streams.topics import service_topics
 
 
 async def _ensure_topics(settings: Settings) -> None:

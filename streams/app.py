@@ -16,14 +16,14 @@ import faust
 
 from clients.redis_pool import RedisDataPoolStore
 from config import Settings
-from generators.data_pool import PoolPolicy
-from streams.avro import AvroCodec
+from contracts.avro import AvroCodec
+from generators.cache.data_pool import PoolPolicy
 from streams.cache import DataPoolCache
 from streams.dead_letters import DeadLetters, IncomingEvent
 from streams.faust_publisher import FaustPublisher
 from streams.indexer import LearningIndexer
-from streams.paths import build_generators, knowledge_store, llm_backends
 from streams.processor import RequestProcessor
+from streams.wiring import build_generators, knowledge_store, llm_backends
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
-from generators.base import GenerationPath, GenerationRun, PathOutcome, Record
-from generators.data_pool import (
+from generators.cache.data_pool import (
     DataPoolStore,
     PoolPolicy,
     PoolUnavailable,
@@ -23,8 +22,9 @@ from generators.data_pool import (
     pool_key,
     serve,
 )
-from generators.request import GenerationRequest
-from generators.schemas import EntitySchema
+from generators.core.protocol import GenerationPath, GenerationRun, PathOutcome, Record
+from generators.core.request import GenerationRequest
+from generators.core.schema import EntitySchema
 from streams.metrics import CACHE_HITS, CACHE_MISSES
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ import logging
 import time
 from dataclasses import dataclass
 
-from streams.avro import AvroCodec, Contract
+from contracts.avro import AvroCodec, Contract
 from streams.publisher import Publisher
 
 log = logging.getLogger(__name__)

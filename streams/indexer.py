@@ -16,16 +16,15 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from generators.rag import (
+from contracts.avro import AvroCodec, Contract
+from contracts.errors import UndecodableEvent
+from generators.knowledge.learning import (
     InvalidLearningEvent,
-    PatternStoreUnavailable,
     defect_from_event,
     feedback_from_event,
 )
-from generators.rag.patterns import KnowledgeRejected, KnowledgeWriter
-from streams.avro import AvroCodec, Contract
+from generators.knowledge.model import KnowledgeRejected, KnowledgeWriter, PatternStoreUnavailable
 from streams.dead_letters import DeadLetters, IncomingEvent
-from streams.errors import UndecodableEvent
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -17,25 +17,21 @@ from collections.abc import Mapping
 from typing import Any
 
 from config import Settings
-from generators import (
-    CoherenceTracker,
-    GenerationRun,
-    Generator,
-    PathOutcome,
-    make_formatter,
-    resolve_schema,
-    validate_request,
-)
-from generators.request import GenerationRequest
+from contracts.avro import AvroCodec, Contract
+from contracts.errors import UndecodableEvent
+from contracts.events import request_from_event
+from contracts.topics import reply_topic_problem
+from generators.core.protocol import GenerationRun, Generator, PathOutcome
+from generators.core.request import GenerationRequest
+from generators.entities.registry import resolve_schema
+from generators.output.formatters import make_formatter
+from generators.quality.coherence import CoherenceTracker
+from generators.quality.validation import validate_request
 from router import GenerationPath, RoutingDecision, route
-from streams.avro import AvroCodec, Contract
 from streams.cache import CachedRun, DataPoolCache
-from streams.contracts import request_from_event
 from streams.dead_letters import DeadLetters, IncomingEvent
-from streams.errors import UndecodableEvent
 from streams.publisher import Publisher
 from streams.replies import ErrorCode, ReplyWriter
-from streams.topics import reply_topic_problem
 
 log = logging.getLogger(__name__)
 

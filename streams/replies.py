@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from streams.avro import AvroCodec, Contract
+from contracts.avro import AvroCodec, Contract
 from streams.publisher import Publisher
 
 

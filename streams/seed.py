@@ -16,9 +16,9 @@ import time
 from clients.weaviate_store import WeaviatePatternStore
 from config import Settings
 from config.logs import configure_logging
-from generators.rag.patterns import PatternStoreUnavailable
-from generators.rag.starter_set import StarterSet, load_starter_set
-from streams.paths import knowledge_store
+from generators.knowledge.model import PatternStoreUnavailable
+from generators.knowledge.starter_set import StarterSet, load_starter_set
+from streams.wiring import knowledge_store
 
 log = logging.getLogger("streams.seed")
 

@@ -13,15 +13,15 @@ import grpc
 import pytest
 import redis.asyncio as aioredis
 
-from bridge._proto import test_data_pb2_grpc as pb_grpc
 from bridge.server import RunningBridge, running_bridge
 from clients.weaviate_store import WeaviatePatternStore
 from config import Settings
+from contracts._proto import test_data_pb2_grpc as pb_grpc
 from embeddings import MiniLMEmbedder
-from generators.rag.starter_set import load_starter_set
-from streams.paths import knowledge_store
+from generators.knowledge.starter_set import load_starter_set
 from streams.seed import seed
-from tests.stack import WorkerProcess, delete_run_topics, isolated_settings, wait_for_workers
+from streams.wiring import knowledge_store
+from testing.stack import WorkerProcess, delete_run_topics, isolated_settings, wait_for_workers
 
 
 @pytest.fixture(scope="session")

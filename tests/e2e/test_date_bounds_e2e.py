@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 import grpc
 import pytest
 
-from bridge._proto import test_data_pb2 as pb
-from bridge._proto import test_data_pb2_grpc as pb_grpc
+from contracts._proto import test_data_pb2 as pb
+from contracts._proto import test_data_pb2_grpc as pb_grpc
 
 pytestmark = pytest.mark.e2e
 

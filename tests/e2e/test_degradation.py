@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from bridge._proto import test_data_pb2 as pb
+from contracts._proto import test_data_pb2 as pb
 from embeddings import MiniLMEmbedder
-from generators.rag.starter_set import load_starter_set
-from streams.paths import knowledge_store
+from generators.knowledge.starter_set import load_starter_set
 from streams.seed import seed
-from tests.stack import PrivateRedis, PrivateWeaviate, isolated_settings, running_stack
+from streams.wiring import knowledge_store
+from testing.stack import PrivateRedis, PrivateWeaviate, isolated_settings, running_stack
 
 pytestmark = pytest.mark.e2e
 

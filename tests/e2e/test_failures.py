@@ -8,11 +8,11 @@ from collections.abc import AsyncIterator
 import grpc
 import pytest
 
-from bridge._proto import test_data_pb2 as pb
-from bridge._proto import test_data_pb2_grpc as pb_grpc
 from bridge.server import running_bridge
 from config import Settings
-from tests.stack import WorkerProcess, delete_run_topics, isolated_settings, wait_for_workers
+from contracts._proto import test_data_pb2 as pb
+from contracts._proto import test_data_pb2_grpc as pb_grpc
+from testing.stack import WorkerProcess, delete_run_topics, isolated_settings, wait_for_workers
 
 pytestmark = pytest.mark.e2e
 

@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 
-from bridge._proto import test_data_pb2 as pb
-from bridge._proto import test_data_pb2_grpc as pb_grpc
 from clients.weaviate_store import WeaviatePatternStore
 from config import Settings
-from generators.rag.learning import pattern_id
-from streams.avro import AvroCodec, Contract
-from tests.stack import kafka_producer, read_topic
+from contracts._proto import test_data_pb2 as pb
+from contracts._proto import test_data_pb2_grpc as pb_grpc
+from contracts.avro import AvroCodec, Contract
+from generators.knowledge.learning import pattern_id
+from testing.stack import kafka_producer, read_topic
 
 pytestmark = pytest.mark.e2e
 

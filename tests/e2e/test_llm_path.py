@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from bridge._proto import test_data_pb2 as pb
-from bridge._proto import test_data_pb2_grpc as pb_grpc
-from clients.stub_servers import StubLLMServer
+from contracts._proto import test_data_pb2 as pb
+from contracts._proto import test_data_pb2_grpc as pb_grpc
+from testing.llm_servers import StubLLMServer
+from testing.stack import isolated_settings, running_stack
 from tests.e2e.test_generate import req_001
-from tests.stack import isolated_settings, running_stack
 
 pytestmark = pytest.mark.e2e
 

@@ -9,9 +9,9 @@ import uuid
 import psycopg
 import pytest
 
-from bridge._proto import test_data_pb2 as pb
-from bridge._proto import test_data_pb2_grpc as pb_grpc
 from config import Settings
+from contracts._proto import test_data_pb2 as pb
+from contracts._proto import test_data_pb2_grpc as pb_grpc
 
 pytestmark = pytest.mark.e2e
 

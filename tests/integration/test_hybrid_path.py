@@ -9,14 +9,15 @@ import uuid
 import pytest
 from pydantic import SecretStr
 
-from clients.stub_servers import StubLLMServer, request_prompt
 from clients.weaviate_store import WeaviatePatternStore
 from config import Settings
-from generators import GenerationPath, resolve_schema
-from generators.rag import defect_from_event
-from generators.request import GenerationRequest
+from generators.core.protocol import GenerationPath
+from generators.core.request import GenerationRequest
+from generators.entities.registry import resolve_schema
+from generators.knowledge.learning import defect_from_event
 from router import route
-from streams.paths import build_generators
+from streams.wiring import build_generators
+from testing.llm_servers import StubLLMServer, request_prompt
 
 pytestmark = pytest.mark.integration
 

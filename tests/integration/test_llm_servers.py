@@ -13,24 +13,19 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from clients import AnthropicBackend, CallLimits, OpenAICompatibleBackend
-from clients.stub_servers import ScriptedReply, StubLLMServer, request_prompt, synthesize_reply
-from generators import (
-    CoherenceTracker,
-    GenerationRequest,
-    Record,
-    Scenario,
-    TraditionalGenerator,
-    resolve_schema,
-)
-from generators.llm import (
-    FallbackReason,
-    LLMBackend,
-    LLMGenerator,
-    LLMRun,
-    LLMTimeoutError,
-    compare_token_usage,
-)
+from bench.tokens import compare_token_usage
+from clients._common import CallLimits
+from clients.anthropic_backend import AnthropicBackend
+from clients.openai_backend import OpenAICompatibleBackend
+from generators.core.protocol import Record
+from generators.core.request import GenerationRequest, Scenario
+from generators.entities.registry import resolve_schema
+from generators.paths.llm.backend import LLMBackend
+from generators.paths.llm.errors import FallbackReason, LLMTimeoutError
+from generators.paths.llm.generator import LLMGenerator, LLMRun
+from generators.paths.traditional.generator import TraditionalGenerator
+from generators.quality.coherence import CoherenceTracker
+from testing.llm_servers import ScriptedReply, StubLLMServer, request_prompt, synthesize_reply
 
 KEY = SecretStr("sk-test-not-a-real-key")
 REQ_001 = GenerationRequest(

@@ -15,10 +15,10 @@ import psycopg
 import pytest
 
 from config import Settings
-from generators.formatters import SqlChunkFormatter, sql_float
-from generators.request import FieldSpec, FieldType, Scenario
-from generators.schemas import EntitySchema
-from generators.traditional import TraditionalGenerator
+from generators.core.request import FieldSpec, FieldType, Scenario
+from generators.core.schema import EntitySchema
+from generators.output.formatters import SqlChunkFormatter, sql_float
+from generators.paths.traditional.generator import TraditionalGenerator
 from tests.unit.test_formatters import (
     ENTITIES,
     HOSTILE_NAMES_RECORD,

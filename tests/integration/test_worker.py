@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from config import Settings
-from generators.request import GenerationRequest
-from streams.avro import AvroCodec, Contract
-from streams.contracts import request_to_event
-from tests.stack import WorkerProcess, create_topics, kafka_producer, read_topic
+from contracts.avro import AvroCodec, Contract
+from contracts.events import request_to_event
+from generators.core.request import GenerationRequest
+from testing.stack import WorkerProcess, create_topics, kafka_producer, read_topic
 
 pytestmark = pytest.mark.integration
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from generators import TraditionalGenerator, resolve_schema, validate_request
-from generators.request import FieldConstraint, FieldSpec, FieldType, GenerationRequest
+from generators.core.request import FieldConstraint, FieldSpec, FieldType, GenerationRequest
+from generators.entities.registry import resolve_schema
+from generators.paths.traditional.generator import TraditionalGenerator
+from generators.quality.validation import validate_request
 
 LINES = FieldSpec(
     "lines",

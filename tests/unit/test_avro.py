@@ -12,16 +12,16 @@ from typing import Any
 import fastavro
 import pytest
 
-from generators.request import (
+from contracts.avro import SCHEMA_DIR, AvroCodec, Contract
+from contracts.errors import UndecodableEvent
+from contracts.events import request_from_event, request_to_event
+from generators.core.request import (
     FieldConstraint,
     FieldSpec,
     FieldType,
     GenerationRequest,
     Scenario,
 )
-from streams.avro import SCHEMA_DIR, AvroCodec, Contract
-from streams.contracts import request_from_event, request_to_event
-from streams.errors import UndecodableEvent
 
 CODEC = AvroCodec()
 

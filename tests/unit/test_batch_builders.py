@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from generators.build_context import DEFAULT_REFERENCE_TIME, BatchRecordBuilder, BuildContext
-from generators.entities import ENTITY_BUILDERS
-from generators.pools import ValuePools
-from generators.request import GenerationRequest
-from generators.schemas import resolve_schema
+from generators.core.request import GenerationRequest
+from generators.entities.builders import ENTITY_BUILDERS
+from generators.entities.registry import resolve_schema
+from generators.values.context import DEFAULT_REFERENCE_TIME, BatchRecordBuilder, BuildContext
+from generators.values.pools import ValuePools
 
 POOLS = ValuePools.build()
 

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 
 from prometheus_client import REGISTRY
 
-from generators import resolve_schema
-from generators.base import Record
-from generators.data_pool import PoolPolicy, PoolUnavailable
-from generators.request import GenerationRequest
+from generators.cache.data_pool import PoolPolicy, PoolUnavailable
+from generators.core.protocol import Record
+from generators.core.request import GenerationRequest
+from generators.entities.registry import resolve_schema
 from streams.cache import DataPoolCache
 
 

@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
-from generators.coherence import CoherenceTracker
-from generators.request import FieldConstraint, FieldSpec, FieldType, GenerationRequest
-from generators.schemas import EntitySchema, resolve_schema
+from generators.core.request import FieldConstraint, FieldSpec, FieldType, GenerationRequest
+from generators.core.schema import EntitySchema
+from generators.entities.registry import resolve_schema
+from generators.quality.coherence import CoherenceTracker
 
 CART: dict[str, Any] = {
     "_index": 0,

@@ -10,15 +10,15 @@ from typing import Any
 
 import pytest
 
-from generators.formatters import (
+from generators.core.request import FieldSpec, FieldType
+from generators.core.schema import EntitySchema
+from generators.output.formatters import (
     CsvChunkFormatter,
     csv_columns,
     neutralise_csv_text,
     restore_csv_text,
 )
-from generators.request import FieldSpec, FieldType
-from generators.schemas import EntitySchema
-from generators.traditional import TraditionalGenerator
+from generators.paths.traditional.generator import TraditionalGenerator
 from tests.unit.test_formatters import (
     ENTITIES,
     HOSTILE_VALUES,

@@ -9,9 +9,8 @@ from typing import Any
 
 import pytest
 
-from generators.data_pool import PoolPolicy, plan_draw, pool_key, serve
-from generators.identity import identifier_paths
-from generators.request import (
+from generators.cache.data_pool import PoolPolicy, plan_draw, pool_key, serve
+from generators.core.request import (
     FieldConstraint,
     FieldSpec,
     FieldType,
@@ -19,8 +18,9 @@ from generators.request import (
     OutputFormat,
     Scenario,
 )
-from generators.schemas import PREDEFINED, resolve_schema
-from generators.traditional import TraditionalGenerator
+from generators.entities.registry import PREDEFINED, resolve_schema
+from generators.paths.traditional.generator import TraditionalGenerator
+from generators.values.identity import identifier_paths
 
 Record = dict[str, Any]
 

@@ -11,17 +11,17 @@ from typing import Any
 
 import pytest
 
-from bridge._proto import test_data_pb2 as pb
-from bridge.convert import request_from_proto
-from generators.coherence import CoherenceTracker
-from generators.date_bounds import BOUND_WINDOW_DAYS
-from generators.edge_cases import EDGE_CASE_TAG
-from generators.request import FieldConstraint, FieldSpec, FieldType, GenerationRequest
-from generators.schemas import resolve_schema
-from generators.traditional import TraditionalGenerator
-from generators.validation import validate_request
-from streams.avro import AvroCodec, Contract
-from streams.contracts import request_from_event, request_to_event
+from contracts._proto import test_data_pb2 as pb
+from contracts.avro import AvroCodec, Contract
+from contracts.events import request_from_event, request_to_event
+from contracts.proto import request_from_proto
+from generators.core.request import FieldConstraint, FieldSpec, FieldType, GenerationRequest
+from generators.entities.registry import resolve_schema
+from generators.paths.traditional.edge_cases import EDGE_CASE_TAG
+from generators.paths.traditional.generator import TraditionalGenerator
+from generators.quality.coherence import CoherenceTracker
+from generators.quality.validation import validate_request
+from generators.values.date_bounds import BOUND_WINDOW_DAYS
 
 DAY_MIN, DAY_MAX = date(2024, 2, 1), date(2024, 3, 31)
 # 2024-03-10 05:00Z .. 11:00Z: holds the spring DST transition (07:00Z and 07:30Z)

@@ -10,19 +10,19 @@ from typing import Any
 
 import pytest
 
-from generators.coherence import CoherenceTracker
-from generators.edge_cases import EDGE_CASE_TAG, EdgeCaseLayer, dst_moments
-from generators.formatters import csv_columns, make_formatter
-from generators.request import (
+from generators.core.request import (
     FieldConstraint,
     FieldSpec,
     FieldType,
     GenerationRequest,
     OutputFormat,
 )
-from generators.schemas import resolve_schema
-from generators.traditional import TraditionalGenerator
-from generators.validation import validate_request
+from generators.entities.registry import resolve_schema
+from generators.output.formatters import csv_columns, make_formatter
+from generators.paths.traditional.edge_cases import EDGE_CASE_TAG, EdgeCaseLayer, dst_moments
+from generators.paths.traditional.generator import TraditionalGenerator
+from generators.quality.coherence import CoherenceTracker
+from generators.quality.validation import validate_request
 
 FIELDS = (
     FieldSpec("id", FieldType.UUID),

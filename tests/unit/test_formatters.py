@@ -15,7 +15,17 @@ from typing import Any
 
 import pytest
 
-from generators.formatters import (
+from generators.core.request import (
+    FieldConstraint,
+    FieldSpec,
+    FieldType,
+    GenerationRequest,
+    OutputFormat,
+    Scenario,
+)
+from generators.core.schema import EntitySchema
+from generators.entities.registry import resolve_schema
+from generators.output.formatters import (
     SQL_BIGINT,
     SQL_BOOLEAN,
     SQL_DATE,
@@ -32,16 +42,7 @@ from generators.formatters import (
     sql_identifier,
     unique_sql_identifiers,
 )
-from generators.request import (
-    FieldConstraint,
-    FieldSpec,
-    FieldType,
-    GenerationRequest,
-    OutputFormat,
-    Scenario,
-)
-from generators.schemas import EntitySchema, resolve_schema
-from generators.traditional import TraditionalGenerator
+from generators.paths.traditional.generator import TraditionalGenerator
 
 HOSTILE = 'O\'Brien -- \\ "x" ☃ 😀'
 

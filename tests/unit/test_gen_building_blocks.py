@@ -7,13 +7,13 @@ import re
 
 import pytest
 
-from generators.cards import CARD_NETWORKS, brand_of, luhn_valid, make_card_number
-from generators.entities.money import dollars, tax_cents
-from generators.entities.scenario_hints import basket_shape, names, value_named_by
-from generators.people import email_local_part, name_key
-from generators.permutation import DigitPermutation
-from generators.sentiment import polarity
-from generators.templates import FormatTemplate
+from generators.values.cards import CARD_NETWORKS, brand_of, luhn_valid, make_card_number
+from generators.values.money import dollars, tax_cents
+from generators.values.people import email_local_part, name_key
+from generators.values.permutation import DigitPermutation
+from generators.values.scenario_words import basket_shape, names, value_named_by
+from generators.values.sentiment import polarity
+from generators.values.templates import FormatTemplate
 
 
 def test_templates_fill_year_and_random_digits() -> None:

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from generators.regex_values import MAX_EXTRA_REPEATS, RegexValues, UnsupportedRegexError
+from generators.values.regex_values import MAX_EXTRA_REPEATS, RegexValues, UnsupportedRegexError
 
 PATTERNS = [
     r"[A-Z]{3}-\d{4}",

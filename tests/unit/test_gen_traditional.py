@@ -15,20 +15,20 @@ from typing import Any
 
 import pytest
 
-from generators.base import GenerationPath
-from generators.cards import brand_of, luhn_valid
-from generators.catalogue import THEMES
-from generators.coherence import CoherenceTracker
-from generators.people import name_key
-from generators.request import (
+from generators.core.protocol import GenerationPath
+from generators.core.request import (
     FieldConstraint,
     FieldSpec,
     FieldType,
     GenerationRequest,
     Scenario,
 )
-from generators.schemas import resolve_schema
-from generators.traditional import TraditionalGenerator
+from generators.entities.registry import resolve_schema
+from generators.paths.traditional.generator import TraditionalGenerator
+from generators.quality.coherence import CoherenceTracker
+from generators.values.cards import brand_of, luhn_valid
+from generators.values.catalogue import THEMES
+from generators.values.people import name_key
 
 Record = dict[str, Any]
 

@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
-from generators.identity import IdentityRefresher, identifier_paths
-from generators.request import FieldConstraint, FieldSpec, FieldType, GenerationRequest
-from generators.schemas import PREDEFINED, EntitySchema
-from generators.traditional import TraditionalGenerator
+from generators.core.request import FieldConstraint, FieldSpec, FieldType, GenerationRequest
+from generators.core.schema import EntitySchema
+from generators.entities.registry import PREDEFINED
+from generators.paths.traditional.generator import TraditionalGenerator
+from generators.values.identity import IdentityRefresher, identifier_paths
 
 Record = dict[str, Any]
 

@@ -6,9 +6,14 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from generators.rag import DefectPattern, Feedback, PatternStoreUnavailable, TestDataPattern
-from generators.rag.patterns import KnowledgeRejected
-from streams.avro import AvroCodec, Contract
+from contracts.avro import AvroCodec, Contract
+from generators.knowledge.learning import Feedback
+from generators.knowledge.model import (
+    DefectPattern,
+    KnowledgeRejected,
+    PatternStoreUnavailable,
+    TestDataPattern,
+)
 from streams.dead_letters import DeadLetters, IncomingEvent
 from streams.indexer import LearningIndexer
 from tests.unit.test_processor import MemoryPublisher

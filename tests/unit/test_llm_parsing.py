@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from generators.llm import LLMOutputError, LLMReply, parse_records, reply_records
+from generators.paths.llm.backend import LLMReply
+from generators.paths.llm.errors import LLMOutputError
+from generators.paths.llm.parsing import parse_records, reply_records
 
 
 def test_plain_array_and_records_object() -> None:

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generators import GenerationRequest, Scenario, resolve_schema
-from generators.llm import (
+from generators.core.request import FieldSpec, FieldType, GenerationRequest, Scenario
+from generators.entities.registry import resolve_schema
+from generators.paths.llm.division import judgement_fields
+from generators.paths.llm.prompt_builder import (
     BatchSlice,
     as_data,
     build_prompt,
     choose_template,
-    judgement_fields,
     stricter_prompt,
 )
-from generators.prompts import TemplateKind, build_system_prompt
-from generators.request import FieldSpec, FieldType
+from generators.paths.llm.prompts.system import build_system_prompt
+from generators.paths.llm.prompts.templates import TemplateKind
 
 
 def _request(**kwargs: object) -> GenerationRequest:

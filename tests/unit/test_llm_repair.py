@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from generators import GenerationRequest, resolve_schema
-from generators.llm import judgement_fields, merge_batch, record_problems, records_json_schema
+from generators.core.request import GenerationRequest
+from generators.entities.registry import resolve_schema
+from generators.paths.llm.division import judgement_fields
+from generators.paths.llm.json_schema import records_json_schema
+from generators.paths.llm.record_checks import record_problems
+from generators.paths.llm.repair import merge_batch
 
 
 def _cart_skeleton(index: int, scenario: str = "default") -> dict[str, Any]:

@@ -8,20 +8,16 @@ from typing import Any, ClassVar
 import orjson
 import pytest
 
-from clients import OpenAICompatibleBackend
+from clients.openai_backend import OpenAICompatibleBackend
 from config import Settings
-from generators import (
-    EntitySchema,
-    GenerationPath,
-    Generator,
-    Record,
-    TraditionalGenerator,
-    merge_json_chunks,
-)
-from generators.llm import LLMGenerator
-from generators.request import GenerationRequest
-from streams.avro import AvroCodec, Contract
-from streams.contracts import request_to_event
+from contracts.avro import AvroCodec, Contract
+from contracts.events import request_to_event
+from generators.core.protocol import GenerationPath, Generator, Record
+from generators.core.request import GenerationRequest
+from generators.core.schema import EntitySchema
+from generators.output.formatters import merge_json_chunks
+from generators.paths.llm.generator import LLMGenerator
+from generators.paths.traditional.generator import TraditionalGenerator
 from streams.dead_letters import IncomingEvent
 from streams.processor import RequestProcessor
 

@@ -10,13 +10,19 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generators.coherence import CoherenceTracker
-from generators.custom_records import OPTIONAL_NULL_SHARE
-from generators.regex_values import RegexValues, UnsupportedRegexError
-from generators.request import FieldConstraint, FieldSpec, FieldType, GenerationRequest, Scenario
-from generators.schemas import resolve_schema
-from generators.traditional import TraditionalGenerator
-from generators.validation import validate_request
+from generators.core.request import (
+    FieldConstraint,
+    FieldSpec,
+    FieldType,
+    GenerationRequest,
+    Scenario,
+)
+from generators.entities.registry import resolve_schema
+from generators.paths.traditional.custom_records import OPTIONAL_NULL_SHARE
+from generators.paths.traditional.generator import TraditionalGenerator
+from generators.quality.coherence import CoherenceTracker
+from generators.quality.validation import validate_request
+from generators.values.regex_values import RegexValues, UnsupportedRegexError
 
 PROPERTY_SETTINGS = settings(
     max_examples=100,

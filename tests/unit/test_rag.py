@@ -10,28 +10,31 @@ from typing import Any
 
 import pytest
 
-from generators import GenerationPath, TraditionalGenerator, resolve_schema
-from generators.base import Record
-from generators.coherence import CoherenceTracker
-from generators.llm.record_checks import record_problems
-from generators.rag import (
-    SOURCE_TAG,
-    DefectPattern,
+from generators.core.protocol import GenerationPath, Record
+from generators.core.request import FieldConstraint, GenerationRequest, Scenario
+from generators.entities.registry import PREDEFINED, resolve_schema
+from generators.knowledge.learning import (
     InvalidLearningEvent,
+    defect_from_event,
+    feedback_from_event,
+    fold_rating,
+    rated_patterns,
+)
+from generators.knowledge.model import (
+    DefectPattern,
     PatternQuery,
     PatternStoreUnavailable,
     ProductionSample,
-    RAGGenerator,
     RetrievedContext,
     TestDataPattern,
-    defect_from_event,
-    feedback_from_event,
 )
-from generators.rag.learning import fold_rating, rated_patterns
-from generators.rag.overlay import overlay
-from generators.rag.query import pattern_query, prefer_quality
-from generators.request import FieldConstraint, GenerationRequest, Scenario
-from generators.schemas import PREDEFINED
+from generators.knowledge.query import pattern_query, prefer_quality
+from generators.paths.llm.record_checks import record_problems
+from generators.paths.rag.adapter import SOURCE_TAG
+from generators.paths.rag.generator import RAGGenerator
+from generators.paths.rag.overlay import overlay
+from generators.paths.traditional.generator import TraditionalGenerator
+from generators.quality.coherence import CoherenceTracker
 
 UNICODE_NAME = {"first_name": "Zoë‍🦄", "last_name": "Nguyễn-O'Brien"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from config import Settings
-from streams.topics import reply_topic_problem
+from contracts.topics import reply_topic_problem
 
 SETTINGS = Settings(_env_file=None)  # type: ignore[call-arg]
 

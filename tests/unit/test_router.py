@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generators.request import FieldSpec, FieldType, GenerationRequest, Scenario
+from generators.core.request import FieldSpec, FieldType, GenerationRequest, Scenario
 from router import GenerationPath, IntelligenceRouter, route
 
 TRADITIONAL_ONLY = frozenset({GenerationPath.TRADITIONAL})

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from generators.errors import UnknownSchemaError
-from generators.request import FieldConstraint, FieldSpec, FieldType, GenerationRequest
-from generators.schemas import describe_fields, list_schemas, resolve_schema
+from generators.core.errors import UnknownSchemaError
+from generators.core.request import FieldConstraint, FieldSpec, FieldType, GenerationRequest
+from generators.entities.registry import describe_fields, list_schemas, resolve_schema
 
 
 def test_the_five_predefined_ecommerce_entities_are_listed() -> None:

@@ -19,11 +19,12 @@ from typing import Any
 
 import pytest
 
-from generators import TraditionalGenerator
-from generators.coherence import CoherenceTracker
-from generators.llm.record_checks import record_problems
-from generators.request import FieldSpec, FieldType, GenerationRequest
-from generators.schemas import PREDEFINED, EntitySchema, children
+from generators.core.request import FieldSpec, FieldType, GenerationRequest
+from generators.core.schema import EntitySchema, children
+from generators.entities.registry import PREDEFINED
+from generators.paths.llm.record_checks import record_problems
+from generators.paths.traditional.generator import TraditionalGenerator
+from generators.quality.coherence import CoherenceTracker
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "generators" / "rag" / "seed"
 SEVERITIES = {"critical", "high", "medium", "low"}

@@ -9,17 +9,17 @@ from typing import Any
 
 import pytest
 
-from generators.build_context import DEFAULT_REFERENCE_TIME, utc_datetime
-from generators.catalogue import ALL_PRODUCTS, THEMES
-from generators.entities.clock import date_iso, utc_iso
-from generators.entities.ids import UniqueNumbers
-from generators.people import make_address, make_email, make_phone
-from generators.permutation import DigitPermutation
-from generators.pools import ValuePools
-from generators.request import FieldConstraint, GenerationRequest, Scenario
-from generators.schemas import resolve_schema
-from generators.templates import FormatTemplate
-from generators.traditional import TraditionalGenerator
+from generators.core.request import FieldConstraint, GenerationRequest, Scenario
+from generators.entities.registry import resolve_schema
+from generators.paths.traditional.generator import TraditionalGenerator
+from generators.values.catalogue import ALL_PRODUCTS, THEMES
+from generators.values.clock import date_iso, utc_iso
+from generators.values.context import DEFAULT_REFERENCE_TIME, utc_datetime
+from generators.values.ids import UniqueNumbers
+from generators.values.people import make_address, make_email, make_phone
+from generators.values.permutation import DigitPermutation
+from generators.values.pools import ValuePools
+from generators.values.templates import FormatTemplate
 
 Record = dict[str, Any]
 

@@ -6,15 +6,15 @@ from typing import Any
 
 import pytest
 
-from generators.errors import ScenarioPlanError
-from generators.request import (
+from generators.core.errors import ScenarioPlanError
+from generators.core.request import (
     FieldConstraint,
     FieldSpec,
     FieldType,
     GenerationRequest,
     Scenario,
 )
-from generators.validation import Problem, plan_scenarios, validate_request
+from generators.quality.validation import Problem, plan_scenarios, validate_request
 
 MAX_RECORDS = 10_000
 

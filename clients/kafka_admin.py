@@ -1,0 +1,88 @@
+"""Kafka administration at the edge: creating topics idempotently and looking at consumer groups."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from types import TracebackType
+from typing import Any
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+from contracts.topics import TopicSpec
+
+log = logging.getLogger(__name__)
+
+_TOPIC_ALREADY_EXISTS = 36
+
+
+class KafkaAdmin:
+    """A started admin client; use as `async with KafkaAdmin(bootstrap) as admin:`."""
+
+    def __init__(self, bootstrap_servers: str, *, request_timeout_ms: int = 10_000) -> None:
+        self._client = AIOKafkaAdminClient(
+            bootstrap_servers=bootstrap_servers, request_timeout_ms=request_timeout_ms
+        )
+
+    async def __aenter__(self) -> KafkaAdmin:
+        await self._client.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self._client.close()
+
+    async def ensure_topics(self, specs: Iterable[TopicSpec]) -> list[str]:
+        """Create the topics that do not exist yet; returns the names it created."""
+        wanted = {spec.name: spec for spec in specs}
+        existing = set(await self.list_topics())
+        missing = [name for name in wanted if name not in existing]
+        if not missing:
+            return []
+        response = await self._client.create_topics(
+            [
+                NewTopic(
+                    name,
+                    num_partitions=wanted[name].partitions,
+                    replication_factor=1,
+                    topic_configs=wanted[name].config,
+                )
+                for name in missing
+            ]
+        )
+        created = []
+        for topic, code, *message in response.topic_errors:
+            if code == 0:
+                created.append(topic)
+            elif code != _TOPIC_ALREADY_EXISTS:
+                msg = f"creating topic {topic!r} failed with Kafka error {code}: {message}"
+                raise RuntimeError(msg)
+        if created:
+            log.info("created topics %s", ", ".join(sorted(created)))
+        return created
+
+    async def list_topics(self) -> list[str]:
+        topics: list[str] = await self._client.list_topics()
+        return topics
+
+    async def delete_topics(self, names: list[str]) -> None:
+        await self._client.delete_topics(names)
+
+    async def group_members(self, group_id: str) -> int:
+        """How many consumers are members of `group_id` right now (0 when the group is empty)."""
+        responses: list[Any] = await self._client.describe_consumer_groups([group_id])
+        members = 0
+        for response in responses:
+            for group in response.groups:
+                error_code, _group, state, *_rest = group
+                if error_code == 0 and state in {
+                    "Stable",
+                    "CompletingRebalance",
+                    "PreparingRebalance",
+                }:
+                    members += len(group[5])
+        return members

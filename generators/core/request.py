@@ -1,0 +1,123 @@
+"""The generation request as the pure core sees it: immutable, typed, free of wire formats.
+
+`streams.contracts` builds it from the Avro request event; the bridge builds the same event from
+the gRPC message, so both sides validate exactly the same object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from generators.core.seeding import stable_seed
+
+#: Seeds travel as Avro `long` / proto `int64`, so derived ones are kept to 63 bits.
+_SEED_BITS = (1 << 63) - 1
+
+
+class FieldType(StrEnum):
+    """The proto's FieldType, by symbol name."""
+
+    STRING = "STRING"
+    INTEGER = "INTEGER"
+    FLOAT = "FLOAT"
+    BOOLEAN = "BOOLEAN"
+    DATE = "DATE"
+    DATETIME = "DATETIME"
+    EMAIL = "EMAIL"
+    PHONE = "PHONE"
+    ADDRESS = "ADDRESS"
+    UUID = "UUID"
+    ENUM = "ENUM"
+    OBJECT = "OBJECT"
+    ARRAY = "ARRAY"
+
+
+class OutputFormat(StrEnum):
+    JSON = "JSON"
+    CSV = "CSV"
+    SQL = "SQL"
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    name: str
+    type: FieldType
+    required: bool = True
+    description: str = ""
+    nested_fields: tuple[FieldSpec, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data, nested fields included (the request event's shape)."""
+        return {
+            "name": self.name,
+            "type": self.type.value,
+            "required": self.required,
+            "description": self.description,
+            "nested_fields": [nested.as_dict() for nested in self.nested_fields],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class FieldConstraint:
+    min: float | None = None
+    max: float | None = None
+    enum_values: tuple[str, ...] = ()
+    regex: str | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    format: str | None = None
+    #: ISO 8601 bounds (inclusive) for DATE/DATETIME fields: `YYYY-MM-DD`, or for DATETIME also
+    #: a datetime with an offset; see `generators.date_bounds`.
+    min_date: str | None = None
+    max_date: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    name: str
+    count: int = 0
+    overrides: Mapping[str, str] = field(default_factory=dict)
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class GenerationRequest:
+    """Everything in the proto's GenerateRequest, plus where the answer goes."""
+
+    request_id: str
+    domain: str = ""
+    entity: str = ""
+    fields: tuple[FieldSpec, ...] = ()
+    predefined_schema: str = ""
+    constraints: Mapping[str, FieldConstraint] = field(default_factory=dict)
+    scenarios: tuple[Scenario, ...] = ()
+    context: str = ""
+    hints: tuple[str, ...] = ()
+    output_format: OutputFormat = OutputFormat.JSON
+    count: int = 0
+    use_cache: bool = False
+    learn_from_history: bool = False
+    defect_triggering: bool = False
+    production_like: bool = False
+    reply_topic: str = ""
+    seed: int | None = None
+
+    @property
+    def effective_seed(self) -> int:
+        """The seed every value comes from: the caller's, else one derived from the request id.
+
+        Deriving it (rather than drawing a random one) is what makes a redelivered request
+        reproduce exactly the chunks it published before.
+        """
+        return self.seed if self.seed is not None else stable_seed(self.request_id) & _SEED_BITS
+
+    @property
+    def schema_name(self) -> str:
+        """The predefined schema this request asks for: explicit name first, else the entity."""
+        return (self.predefined_schema or self.entity).strip().lower()
+
+    def has_hint(self, hint: str) -> bool:
+        return any(h.strip().lower() == hint for h in self.hints)

@@ -1,0 +1,69 @@
+"""What happened while generating one request on the LLM path: the result object the worker
+turns into the reply's metadata (path actually used, fallbacks and why, tokens)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from generators.core.protocol import GenerationPath
+from generators.paths.llm.backend import LLMReply
+from generators.paths.llm.errors import FallbackReason
+
+
+@dataclass(frozen=True, slots=True)
+class FallbackStep:
+    """A backend the chain gave up on, and why; `first_index` is the `_index` of the first
+    record of the batch that gave up."""
+
+    backend: str
+    reason: FallbackReason
+    detail: str
+    first_index: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "backend": self.backend,
+            "reason": self.reason.value,
+            "detail": self.detail,
+            "first_index": self.first_index,
+        }
+
+
+@dataclass(slots=True)
+class LLMReport:
+    backends: tuple[str, ...]
+    template: str = ""
+    steps: list[FallbackStep] = field(default_factory=list)
+    backends_used: list[str] = field(default_factory=list)
+    input_tokens: int = 0
+    output_tokens: int = 0
+    calls: int = 0
+    retries: int = 0
+    llm_records: int = 0
+    traditional_records: int = 0
+
+    @property
+    def tokens_used(self) -> int:
+        """Input plus output tokens over every call, as the APIs reported them."""
+        return self.input_tokens + self.output_tokens
+
+    @property
+    def path_used(self) -> GenerationPath:
+        """LLM when the model wrote any record; traditional when it wrote none."""
+        return GenerationPath.LLM if self.llm_records else GenerationPath.TRADITIONAL
+
+    @property
+    def fallback_reason(self) -> str:
+        """One line for logs and metadata: the steps in order, or "" without fallbacks."""
+        return "; ".join(f"{s.backend}: {s.reason.value} ({s.detail})" for s in self.steps)
+
+    def add_usage(self, reply: LLMReply) -> None:
+        self.calls += 1
+        self.input_tokens += reply.input_tokens
+        self.output_tokens += reply.output_tokens
+
+    def used(self, backend: str, records: int) -> None:
+        self.llm_records += records
+        if backend not in self.backends_used:
+            self.backends_used.append(backend)

@@ -1,0 +1,367 @@
+"""Coherence scoring: the share of rule checks that a stream of records passes.
+
+Two kinds of rules are checked, for records from any generation path:
+
+- schema rules, for every schema: required fields present, values of the field's type (ints
+  for INTEGER, ISO 8601 with an offset for DATETIME, ...), and each rule (min/max, min_date/
+  max_date, enum values, regex, min/max length, format) holding, down into nested objects and
+  array elements;
+- entity rules, for the predefined entities: cart/order money adds up (compared in cents, so a
+  float `total` of 21.639999 still equals 19.99 + 1.65), timelines are in order and agree with
+  the status, cards pass Luhn and match their brand, emails come from the name, ratings agree
+  with the sentiment and the text.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import date, datetime
+from itertools import pairwise
+from typing import Any
+
+from generators.core.request import FieldConstraint, FieldSpec, FieldType
+from generators.core.schema import EntitySchema, children
+from generators.entities.payment import CARD_METHODS
+from generators.entities.review import SENTIMENT_RATINGS
+from generators.entities.user import TIER_POINTS
+from generators.values.cards import brand_of, luhn_valid
+from generators.values.date_bounds import bound_check
+from generators.values.date_formats import strftime_pattern
+from generators.values.people import name_key
+from generators.values.rule_values import numeric_enum_values
+from generators.values.sentiment import polarity
+from generators.values.templates import FormatTemplate
+
+_FieldCheck = Callable[[Mapping[str, Any], "_Tally"], None]
+_EntityCheck = Callable[[Mapping[str, Any]], Iterator[tuple[str, bool]]]
+_NUMBER_TYPES = (int, float)
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+class _Tally:
+    """Checks made and, by rule, checks failed (kept apart: failures are rare, checks many)."""
+
+    __slots__ = ("checked", "failed")
+
+    def __init__(self) -> None:
+        self.checked = 0
+        self.failed: Counter[str] = Counter()
+
+
+class CoherenceTracker:
+    """Accumulates rule checks over batches: `add` each batch, read `score` at the end."""
+
+    def __init__(self, schema: EntitySchema) -> None:
+        self._field_checks = _compile_fields(schema.fields, schema, "")
+        self._entity_check = _ENTITY_CHECKS.get(schema.name) if schema.predefined else None
+        self._tally = _Tally()
+
+    def add(self, records: Iterable[Mapping[str, Any]]) -> None:
+        tally = self._tally
+        for record in records:
+            for check in self._field_checks:
+                check(record, tally)
+            if self._entity_check is not None:
+                for rule, held in self._entity_check(record):
+                    tally.checked += 1
+                    if not held:
+                        tally.failed[rule] += 1
+
+    @property
+    def checked(self) -> int:
+        return self._tally.checked
+
+    @property
+    def violations(self) -> Counter[str]:
+        """Failed checks by rule name, e.g. `items.price: min` or `cart: total = subtotal + tax`."""
+        return self._tally.failed
+
+    @property
+    def score(self) -> float:
+        """Share of checks that held; 1.0 when nothing was checked."""
+        if not self._tally.checked:
+            return 1.0
+        return 1.0 - self._tally.failed.total() / self._tally.checked
+
+
+# --- schema rules ---------------------------------------------------------------------------
+
+
+def _compile_fields(
+    fields: tuple[FieldSpec, ...], schema: EntitySchema, prefix: str
+) -> list[_FieldCheck]:
+    return [_compile_field(spec, schema, f"{prefix}{spec.name}") for spec in fields]
+
+
+def _compile_field(spec: FieldSpec, schema: EntitySchema, path: str) -> _FieldCheck:
+    rule = schema.rule(path)
+    value_checks = [
+        (f"{path}: type", _type_check(spec.type, rule)),
+        *_rule_checks(path, rule, spec.type),
+    ]
+    nested = _compile_fields(children(spec), schema, f"{path}.")
+    name, required, present_rule = spec.name, spec.required, f"{path}: present"
+    count = len(value_checks)
+
+    def check(container: Mapping[str, Any], tally: _Tally) -> None:
+        value = container.get(name)
+        if value is None:
+            if required:
+                tally.checked += 1
+                tally.failed[present_rule] += 1
+            return
+        tally.checked += count
+        for rule_name, predicate in value_checks:
+            if not predicate(value):
+                tally.failed[rule_name] += 1
+        if not nested:
+            return
+        for element in value if isinstance(value, list) else (value,):
+            if isinstance(element, dict):  # records are parsed JSON: objects are dicts
+                for child in nested:
+                    child(element, tally)
+
+    return check
+
+
+def _type_check(kind: FieldType, rule: FieldConstraint) -> Callable[[Any], bool]:
+    custom_format = strftime_pattern(rule) is not None
+    if kind is FieldType.INTEGER:
+        return lambda v: type(v) is int
+    if kind is FieldType.FLOAT:
+        return _is_number
+    if kind is FieldType.BOOLEAN:
+        return lambda v: isinstance(v, bool)
+    if kind in (FieldType.OBJECT, FieldType.ADDRESS):
+        return lambda v: isinstance(v, dict)
+    if kind is FieldType.ARRAY:
+        return lambda v: isinstance(v, list)
+    if kind is FieldType.EMAIL:
+        return lambda v: isinstance(v, str) and _EMAIL.fullmatch(v) is not None
+    if kind is FieldType.UUID:
+        return lambda v: isinstance(v, str) and _parses(uuid.UUID, v)
+    if kind is FieldType.DATE and not custom_format:
+        return lambda v: isinstance(v, str) and _parses(date.fromisoformat, v)
+    if kind is FieldType.DATETIME and not custom_format:
+        return lambda v: isinstance(v, str) and _is_iso_datetime_with_offset(v)
+    return lambda v: isinstance(v, str)
+
+
+def _rule_checks(
+    path: str, rule: FieldConstraint, kind: FieldType
+) -> Iterator[tuple[str, Callable[[Any], bool]]]:
+    if rule.min is not None:
+        low = rule.min
+        yield f"{path}: min", lambda v: not _is_number(v) or v >= low
+    if rule.max is not None:
+        high = rule.max
+        yield f"{path}: max", lambda v: not _is_number(v) or v <= high
+    if rule.enum_values:
+        allowed: frozenset[object] = frozenset(rule.enum_values)
+        if kind in (FieldType.INTEGER, FieldType.FLOAT):
+            try:
+                allowed = frozenset(numeric_enum_values(rule, kind))
+            except ValueError:  # validation reports it; nothing can match
+                allowed = frozenset()
+        yield f"{path}: enum", lambda v: v in allowed
+    if rule.regex:
+        pattern = re.compile(rule.regex)
+        yield f"{path}: regex", lambda v: isinstance(v, str) and pattern.fullmatch(v) is not None
+    if rule.min_length is not None:
+        shortest = rule.min_length
+        yield f"{path}: min_length", lambda v: not _has_len(v) or len(v) >= shortest
+    if rule.max_length is not None:
+        longest = rule.max_length
+        yield f"{path}: max_length", lambda v: not _has_len(v) or len(v) <= longest
+    within = bound_check(rule, kind)
+    if within is not None:
+        yield f"{path}: min_date/max_date", within
+    strftime = strftime_pattern(rule)
+    if strftime is not None and kind in (FieldType.DATE, FieldType.DATETIME):
+        yield f"{path}: format", lambda v: isinstance(v, str) and _matches_strftime(v, strftime)
+    elif rule.format and kind is FieldType.STRING:
+        yield f"{path}: format", _template_check(rule.format)
+
+
+def _template_check(template: str) -> Callable[[Any], bool]:
+    try:
+        pattern = re.compile(FormatTemplate.parse(template).regex())
+    except ValueError:  # an invalid template (validation reports it): nothing can match
+        return lambda _v: False
+    return lambda v: isinstance(v, str) and pattern.fullmatch(v) is not None
+
+
+def _matches_strftime(text: str, pattern: str) -> bool:
+    try:
+        datetime.strptime(text, pattern)
+    except ValueError:
+        return False
+    return True
+
+
+def _parses(parse: Callable[[str], object], text: str) -> bool:
+    try:
+        parse(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_iso_datetime_with_offset(text: str) -> bool:
+    try:
+        return datetime.fromisoformat(text).tzinfo is not None
+    except ValueError:
+        return False
+
+
+def _is_number(value: Any) -> bool:
+    """An int or float, and not a bool (JSON numbers parse to exactly these types)."""
+    return type(value) in _NUMBER_TYPES
+
+
+def _has_len(value: Any) -> bool:
+    return isinstance(value, str | list)
+
+
+# --- entity rules ---------------------------------------------------------------------------
+
+
+def _cents(value: Any) -> int | None:
+    """A money value in cents, or None unless it is a number with at most two decimals."""
+    if not _is_number(value):
+        return None
+    cents = round(value * 100)
+    return cents if abs(value * 100 - cents) < 1e-6 else None
+
+
+def _sum_of_items(record: Mapping[str, Any]) -> int | None:
+    total = 0
+    for item in record.get("items") or ():
+        price = _cents(item.get("price")) if isinstance(item, dict) else None
+        quantity = item.get("quantity") if isinstance(item, dict) else None
+        if price is None or not isinstance(quantity, int):
+            return None
+        total += quantity * price
+    return total
+
+
+def _adds_up(total: Any, *parts: Any) -> bool:
+    cents = [_cents(part) for part in parts]
+    expected = _cents(total)
+    return expected is not None and None not in cents and expected == sum(c or 0 for c in cents)
+
+
+def _moment(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def _in_order(*values: Any) -> bool:
+    """Present values are timestamps with offsets, non-decreasing (absent ones are skipped)."""
+    moments: list[datetime] = []
+    for value in values:
+        if value is not None:
+            moment = _moment(value)
+            if moment is None:
+                return False
+            moments.append(moment)
+    return all(a <= b for a, b in pairwise(moments))
+
+
+def _cart_rules(record: Mapping[str, Any]) -> Iterator[tuple[str, bool]]:
+    items_sum = _sum_of_items(record)
+    yield (
+        "cart: subtotal = sum(items.quantity * items.price)",
+        (items_sum is not None and _cents(record.get("subtotal")) == items_sum),
+    )
+    yield (
+        "cart: total = subtotal + tax",
+        _adds_up(record.get("total"), record.get("subtotal"), record.get("tax")),
+    )
+    yield (
+        "cart: created_at <= updated_at",
+        _in_order(record.get("created_at"), record.get("updated_at")),
+    )
+
+
+#: (has shipped_at, has delivered_at) by status; every other status has neither.
+_ORDER_TIMELINE = {"shipped": (True, False), "delivered": (True, True)}
+
+
+def _order_rules(record: Mapping[str, Any]) -> Iterator[tuple[str, bool]]:
+    items_sum = _sum_of_items(record)
+    yield (
+        "order: subtotal = sum(items.quantity * items.price)",
+        (items_sum is not None and _cents(record.get("subtotal")) == items_sum),
+    )
+    yield (
+        "order: total = subtotal + shipping + tax",
+        _adds_up(
+            record.get("total"), record.get("subtotal"), record.get("shipping"), record.get("tax")
+        ),
+    )
+    shipped, delivered = record.get("shipped_at"), record.get("delivered_at")
+    yield (
+        "order: placed_at <= shipped_at <= delivered_at",
+        _in_order(record.get("placed_at"), shipped, delivered),
+    )
+    expected = _ORDER_TIMELINE.get(str(record.get("status")), (False, False))
+    actual = (shipped is not None, delivered is not None)
+    yield "order: timeline agrees with status", actual == expected
+
+
+def _payment_rules(record: Mapping[str, Any]) -> Iterator[tuple[str, bool]]:
+    number = record.get("card_number")
+    yield (
+        "payment: card fields exactly for card methods",
+        (number is not None) == (record.get("method") in CARD_METHODS),
+    )
+    if number is None:
+        return
+    text = str(number)
+    yield "payment: card_number passes Luhn", luhn_valid(text)
+    yield "payment: card_brand matches card_number", brand_of(text) == record.get("card_brand")
+    expiry, created = record.get("card_expiry"), _moment(record.get("created_at"))
+    if isinstance(expiry, str) and created is not None and record.get("status") != "declined":
+        month, _, year = expiry.partition("/")
+        valid_through = (2000 + int(year), int(month)) if f"{month}{year}".isdigit() else (0, 0)
+        yield "payment: card not expired", valid_through >= (created.year, created.month)
+
+
+def _user_rules(record: Mapping[str, Any]) -> Iterator[tuple[str, bool]]:
+    email = record.get("email")
+    local = name_key(email.partition("@")[0]) if isinstance(email, str) else ""
+    names = [name_key(str(record.get(f) or "")) for f in ("first_name", "last_name")]
+    yield "user: email derived from name", any(len(n) > 1 and n in local for n in names)
+    points_range = TIER_POINTS.get(str(record.get("loyalty_tier")))
+    points = record.get("loyalty_points")
+    if points_range is not None and isinstance(points, int):
+        yield "user: loyalty_points within tier", points_range[0] <= points <= points_range[1]
+
+
+def _review_rules(record: Mapping[str, Any]) -> Iterator[tuple[str, bool]]:
+    sentiment = str(record.get("sentiment"))
+    allowed_ratings = SENTIMENT_RATINGS.get(sentiment, ())
+    yield "review: rating agrees with sentiment", record.get("rating") in allowed_ratings
+    body = record.get("body")
+    if isinstance(body, str):
+        tone = polarity(body)
+        agrees = {"positive": tone > 0, "negative": tone < 0}.get(sentiment, abs(tone) <= 1)
+        yield "review: body carries the sentiment", agrees
+
+
+_ENTITY_CHECKS: dict[str, _EntityCheck] = {
+    "cart": _cart_rules,
+    "order": _order_rules,
+    "payment": _payment_rules,
+    "user": _user_rules,
+    "review": _review_rules,
+}
