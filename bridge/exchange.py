@@ -8,25 +8,19 @@ from collections.abc import AsyncGenerator
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
 
 from bridge.reply_pool import ReplyTopicPool
 from bridge.reply_reader import ReplyReader
 from config import Settings
 from contracts.avro import AvroCodec, Contract
 from contracts.events import request_to_event
+from generators.core.errors import DeadlineExceeded, KafkaUnavailable, NoAnswer
 from generators.core.request import GenerationRequest
 
 #: The bridge gives up this long before the caller's deadline, so the caller gets its status
 #: and a message saying why rather than a bare deadline expiry.
 DEADLINE_MARGIN_S = 0.25
-
-
-class NoAnswer(Exception):
-    """The workers stopped answering: nothing arrived within the idle timeout or the deadline."""
-
-    def __init__(self, message: str, *, deadline_passed: bool) -> None:
-        super().__init__(message)
-        self.deadline_passed = deadline_passed
 
 
 class RequestExchange:
@@ -65,11 +59,15 @@ class RequestExchange:
         try:
             with self._reader.subscribe(request.request_id, topic) as subscription:
                 event = request_to_event(dataclasses.replace(request, reply_topic=topic))
-                await self._producer.send_and_wait(
-                    self._settings.request_topic,
-                    self._codec.encode(Contract.GENERATE_REQUESTED, event),
-                    key=request.request_id.encode(),
-                )
+                try:
+                    await self._producer.send_and_wait(
+                        self._settings.request_topic,
+                        self._codec.encode(Contract.GENERATE_REQUESTED, event),
+                        key=request.request_id.encode(),
+                    )
+                except KafkaError as exc:
+                    msg = f"Kafka is unavailable: {exc}"
+                    raise KafkaUnavailable(msg) from exc
                 while True:
                     budget, by_deadline = wait_budget()
                     try:
@@ -78,7 +76,9 @@ class RequestExchange:
                         received = subscription.expected
                         why = "before the deadline" if by_deadline else f"for {idle:.1f}s"
                         msg = f"no answer from a worker {why} (after {received} chunks)"
-                        raise NoAnswer(msg, deadline_passed=by_deadline) from exc
+                        if by_deadline:
+                            raise DeadlineExceeded(msg) from exc
+                        raise NoAnswer(msg) from exc
                     yield chunk
                     if chunk["is_final"]:
                         return

@@ -10,9 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 
-
-class PoolExhausted(Exception):
-    """Every reply topic stayed leased for as long as the caller could wait."""
+from generators.core.errors import ReplyTopicsBusy
 
 
 class ReplyTopicPool:
@@ -27,7 +25,7 @@ class ReplyTopicPool:
                 await asyncio.wait_for(self._changed.wait_for(lambda: bool(self._free)), timeout)
             except TimeoutError as exc:
                 msg = f"all {len(self.topics)} reply topics stayed busy for {timeout:.1f}s"
-                raise PoolExhausted(msg) from exc
+                raise ReplyTopicsBusy(msg) from exc
             return self._free.popleft()
 
     async def release(self, topic: str) -> None:

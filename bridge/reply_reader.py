@@ -22,12 +22,9 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaError
 
 from contracts.avro import AvroCodec, Contract
+from generators.core.errors import AlreadyInFlight
 
 log = logging.getLogger(__name__)
-
-
-class AlreadyInFlight(Exception):
-    """A request with this id is already waiting for its answer on this bridge."""
 
 
 class Subscription:

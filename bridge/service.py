@@ -9,16 +9,14 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import grpc
-from aiokafka.errors import KafkaError
 
-from bridge.exchange import NoAnswer, RequestExchange
+from bridge.exchange import RequestExchange
 from bridge.health import HealthChecker
-from bridge.reply_pool import PoolExhausted
-from bridge.reply_reader import AlreadyInFlight
 from config import Settings
 from contracts._proto import test_data_pb2 as pb
 from contracts._proto import test_data_pb2_grpc as pb_grpc
 from contracts.proto import metadata_to_proto, request_from_proto, schema_info
+from generators.core.errors import AgentError, InvalidRequest, Problem, status_of
 from generators.core.request import GenerationRequest, OutputFormat
 from generators.entities.registry import list_schemas
 from generators.output.formatters import merge_json_chunks
@@ -90,18 +88,16 @@ class TestDataServicer(pb_grpc.TestDataServiceServicer):
         request = request_from_proto(
             message, request_id=message.request_id or str(uuid.uuid4()), reply_topic=""
         )
-        problems = [
-            f"{p.field}: {p.message}"
-            for p in validate_request(request, max_records=self._settings.max_records)
-        ]
+        problems = validate_request(request, max_records=self._settings.max_records)
         limit = self._settings.max_sync_records
         if sync and limit < request.count <= self._settings.max_records:
-            problems.append(
-                f"count: {request.count} records is more than GenerateData's limit of {limit}; "
+            too_many = (
+                f"{request.count} records is more than GenerateData's limit of {limit}; "
                 "use GenerateDataStream for large requests"
             )
+            problems.append(Problem("count", too_many))
         if problems:
-            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "; ".join(problems))
+            await self._abort(context, InvalidRequest(problems))
         return request
 
     async def _chunks(
@@ -118,16 +114,10 @@ class TestDataServicer(pb_grpc.TestDataServiceServicer):
                         code = grpc.StatusCode[error["code"]]
                         await context.abort(code, error["message"])
                     yield chunk
-        except AlreadyInFlight as exc:
-            await context.abort(grpc.StatusCode.ALREADY_EXISTS, str(exc))
-        except KafkaError as exc:
-            await context.abort(grpc.StatusCode.UNAVAILABLE, f"Kafka is unavailable: {exc}")
-        except PoolExhausted as exc:
-            await context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, str(exc))
-        except NoAnswer as exc:
-            code = (
-                grpc.StatusCode.DEADLINE_EXCEEDED
-                if exc.deadline_passed
-                else grpc.StatusCode.UNAVAILABLE
-            )
-            await context.abort(code, str(exc))
+        except AgentError as exc:
+            await self._abort(context, exc)
+
+    @staticmethod
+    async def _abort(context: grpc.aio.ServicerContext[Any, Any], error: AgentError) -> None:
+        """End the call (`abort` raises) with the status `STATUS` gives `error`, and its message."""
+        await context.abort(grpc.StatusCode[status_of(error)[1]], str(error))

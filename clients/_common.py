@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from pydantic import SecretStr
 
-from generators.paths.llm.errors import LLMTimeoutError
+from generators.core.errors import LLMTimeoutError
 
 T = TypeVar("T")
 

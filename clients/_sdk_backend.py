@@ -9,7 +9,7 @@ from typing import ClassVar, Generic, Protocol, TypeVar
 from pydantic import SecretStr
 
 from clients._common import CallLimits, secret_from, setting_from
-from generators.paths.llm.errors import LLMUnavailableError
+from generators.core.errors import LLMUnavailableError
 
 
 class _Closable(Protocol):

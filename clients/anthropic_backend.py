@@ -15,8 +15,8 @@ from pydantic import SecretStr
 
 from clients._common import DEFAULT_LIMITS, CallLimits, within
 from clients._sdk_backend import SDKBackend
+from generators.core.errors import LLMCallError, LLMTimeoutError
 from generators.paths.llm.backend import LLMReply
-from generators.paths.llm.errors import LLMCallError, LLMTimeoutError
 from generators.paths.llm.prompt_builder import TOOL_NAME
 
 DEFAULT_CLAUDE_MODEL = "claude-sonnet-4-20250514"

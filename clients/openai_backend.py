@@ -10,8 +10,8 @@ from pydantic import SecretStr
 
 from clients._common import DEFAULT_LIMITS, CallLimits, within
 from clients._sdk_backend import SDKBackend
+from generators.core.errors import LLMCallError, LLMTimeoutError
 from generators.paths.llm.backend import LLMReply
-from generators.paths.llm.errors import LLMCallError, LLMTimeoutError
 
 DEFAULT_VLLM_MODEL = "meta-llama/Meta-Llama-3-8B-Instruct"
 

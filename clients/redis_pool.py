@@ -18,7 +18,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
-from generators.cache.data_pool import PoolUnavailable
+from generators.core.errors import PoolUnavailable
 from generators.core.protocol import Record
 
 

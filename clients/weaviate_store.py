@@ -32,6 +32,7 @@ from weaviate.classes.init import AdditionalConfig, Auth, Timeout
 from weaviate.classes.query import Filter, HybridFusion, MetadataQuery
 
 from embeddings import Embedder
+from generators.core.errors import KnowledgeRejected, PatternStoreUnavailable
 from generators.knowledge.learning import (
     Feedback,
     defect_uuid,
@@ -42,9 +43,7 @@ from generators.knowledge.learning import (
 from generators.knowledge.learning import pattern_id as make_pattern_id
 from generators.knowledge.model import (
     DefectPattern,
-    KnowledgeRejected,
     PatternQuery,
-    PatternStoreUnavailable,
     ProductionSample,
     RetrievedContext,
     TestDataPattern,

@@ -18,7 +18,7 @@ from typing import Any
 
 import fastavro
 
-from contracts.errors import UndecodableEvent
+from generators.core.errors import UndecodableEvent
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas-avro"
 _MAGIC = 0

@@ -22,10 +22,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from generators.core.hints import Hint, asks_similar, has_hint
 from generators.core.protocol import GenerationPath
 from generators.core.request import FieldSpec, GenerationRequest
 from generators.core.schema import is_free_text, iter_field_paths
-from generators.entities.registry import PREDEFINED
+from generators.entities.registry import entity_named
 
 __all__ = [
     "GenerationPath",
@@ -37,7 +38,6 @@ __all__ = [
 ]
 
 HIGH_VOLUME = 500
-COHERENT_ENTITIES = frozenset({"cart", "order"})
 _COST_ORDER = (
     GenerationPath.TRADITIONAL,
     GenerationPath.RAG,
@@ -72,8 +72,8 @@ def _fields_of(request: GenerationRequest) -> tuple[FieldSpec, ...] | None:
     """The request's fields (custom, else predefined), or None when the schema is unknown."""
     if request.fields:
         return request.fields
-    schema = PREDEFINED.get(request.schema_name)
-    return schema.fields if schema is not None else None
+    entity = entity_named(request.schema_name)
+    return entity.schema.fields if entity is not None else None
 
 
 def routing_signals(request: GenerationRequest) -> list[Signal]:
@@ -83,27 +83,28 @@ def routing_signals(request: GenerationRequest) -> list[Signal]:
     text_fields = [p for p, spec in iter_field_paths(fields or ()) if is_free_text(spec)]
     context = request.context.strip()
     described = sum(1 for s in request.scenarios if s.description.strip())
-    similar = any("similar to" in text.lower() for text in (context, *request.hints))
-    entity = request.schema_name
+    similar = asks_similar(request)
+    entity = None if request.fields else entity_named(request.schema_name)
     signals: list[Signal] = []
 
     def add(present: bool, signal: Signal) -> None:
         if present:
             signals.append(signal)
 
-    add(request.has_hint("fast"), Signal(traditional, 3.0, 'hint "fast"'))
+    add(has_hint(request, Hint.FAST), Signal(traditional, 3.0, 'hint "fast"'))
     volume = f"{request.count} records (>{HIGH_VOLUME})"
     add(request.count > HIGH_VOLUME, Signal(traditional, 1.5, volume))
     add(not context, Signal(traditional, 0.5, "no context"))
     structured = fields is not None and not text_fields
     add(structured, Signal(traditional, 0.5, "structured fields only"))
     add(bool(context), Signal(llm, 1.0, "context given"))
-    add(request.has_hint("realistic"), Signal(llm, 1.5, 'hint "realistic"', strong=True))
-    add(request.has_hint("coherent"), Signal(llm, 1.5, 'hint "coherent"', strong=True))
+    add(has_hint(request, Hint.REALISTIC), Signal(llm, 1.5, 'hint "realistic"', strong=True))
+    add(has_hint(request, Hint.COHERENT), Signal(llm, 1.5, 'hint "coherent"', strong=True))
     free_text = f"free-text fields {', '.join(text_fields)}"
     add(bool(text_fields), Signal(llm, 1.5, free_text, strong=True))
-    coherent_entity = entity in COHERENT_ENTITIES and not request.fields
-    add(coherent_entity, Signal(llm, 0.5, f'entity "{entity}" needs item coherence'))
+    coherent_entity = entity is not None and entity.item_coherence
+    needs_coherence = f'entity "{request.schema_name}" needs item coherence'
+    add(coherent_entity, Signal(llm, 0.5, needs_coherence))
     descriptions = f"{described} scenario description(s)"
     add(described > 0, Signal(llm, 0.5, descriptions, strong=True))
     add(request.learn_from_history, Signal(rag, 2.0, "learn_from_history"))

@@ -14,14 +14,8 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
-from generators.cache.data_pool import (
-    DataPoolStore,
-    PoolPolicy,
-    PoolUnavailable,
-    plan_draw,
-    pool_key,
-    serve,
-)
+from generators.cache.data_pool import DataPoolStore, PoolPolicy, plan_draw, pool_key, serve
+from generators.core.errors import PoolUnavailable
 from generators.core.protocol import GenerationPath, GenerationRun, PathOutcome, Record
 from generators.core.request import GenerationRequest
 from generators.core.schema import EntitySchema

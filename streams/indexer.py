@@ -17,13 +17,14 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from contracts.avro import AvroCodec, Contract
-from contracts.errors import UndecodableEvent
-from generators.knowledge.learning import (
+from generators.core.errors import (
     InvalidLearningEvent,
-    defect_from_event,
-    feedback_from_event,
+    KnowledgeRejected,
+    PatternStoreUnavailable,
+    UndecodableEvent,
 )
-from generators.knowledge.model import KnowledgeRejected, KnowledgeWriter, PatternStoreUnavailable
+from generators.knowledge.learning import defect_from_event, feedback_from_event
+from generators.knowledge.model import KnowledgeWriter
 from streams.dead_letters import DeadLetters, IncomingEvent
 
 log = logging.getLogger(__name__)

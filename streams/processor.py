@@ -18,9 +18,9 @@ from typing import Any
 
 from config import Settings
 from contracts.avro import AvroCodec, Contract
-from contracts.errors import UndecodableEvent
 from contracts.events import request_from_event
 from contracts.topics import reply_topic_problem
+from generators.core.errors import InvalidRequest, UndecodableEvent
 from generators.core.protocol import GenerationRun, Generator, PathOutcome
 from generators.core.request import GenerationRequest
 from generators.entities.registry import resolve_schema
@@ -31,7 +31,7 @@ from router import GenerationPath, RoutingDecision, route
 from streams.cache import CachedRun, DataPoolCache
 from streams.dead_letters import DeadLetters, IncomingEvent
 from streams.publisher import Publisher
-from streams.replies import ErrorCode, ReplyWriter
+from streams.replies import ReplyWriter
 
 log = logging.getLogger(__name__)
 
@@ -85,9 +85,9 @@ class RequestProcessor:
         writer = ReplyWriter(self._publisher, self._codec, request.reply_topic, request.request_id)
         problems = validate_request(request, max_records=self._settings.max_records)
         if problems:
-            message = "; ".join(f"{p.field}: {p.message}" for p in problems)
-            await self._dead_letter(event, message, field=problems[0].field, request=request)
-            await writer.error(ErrorCode.INVALID_ARGUMENT, message, problems[0].field)
+            invalid = InvalidRequest(problems)
+            await self._dead_letter(event, str(invalid), field=invalid.field, request=request)
+            await writer.error(invalid)
             await self._publisher.flush()
             return
         try:
@@ -97,7 +97,7 @@ class RequestProcessor:
                 "request %s failed after %d chunks", request.request_id, writer.next_index
             )
             if not writer.finished:
-                await writer.error(ErrorCode.INTERNAL, f"generation failed: {exc}")
+                await writer.error(exc, prefix="generation failed: ")
         await self._publisher.flush()
 
     async def _generate(

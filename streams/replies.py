@@ -4,21 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from contracts.avro import AvroCodec, Contract
+from generators.core.errors import RequestError, status_of
 from streams.publisher import Publisher
-
-
-class ErrorCode(StrEnum):
-    """The DataChunk error codes; the bridge maps each to the gRPC status of the same name."""
-
-    INVALID_ARGUMENT = "INVALID_ARGUMENT"
-    UNAVAILABLE = "UNAVAILABLE"
-    DEADLINE_EXCEEDED = "DEADLINE_EXCEEDED"
-    RESOURCE_EXHAUSTED = "RESOURCE_EXHAUSTED"
-    INTERNAL = "INTERNAL"
 
 
 @dataclass(slots=True)
@@ -38,9 +28,13 @@ class ReplyWriter:
     async def final(self, text: str, record_count: int, metadata: Mapping[str, Any]) -> None:
         await self._send(text, record_count, is_final=True, metadata=dict(metadata))
 
-    async def error(self, code: ErrorCode, message: str, field: str = "") -> None:
-        error = {"code": code.value, "message": message, "field": field}
-        await self._send("", 0, is_final=True, error=error)
+    async def error(self, error: BaseException, *, prefix: str = "") -> None:
+        """The final chunk for a request that failed: its code from `STATUS`, its message, and
+        the request field at fault when the error names one."""
+        code, _status = status_of(error)
+        field = error.field if isinstance(error, RequestError) else ""
+        chunk_error = {"code": code.value, "message": f"{prefix}{error}", "field": field}
+        await self._send("", 0, is_final=True, error=chunk_error)
 
     async def _send(
         self,

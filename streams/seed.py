@@ -16,7 +16,7 @@ import time
 from clients.weaviate_store import WeaviatePatternStore
 from config import Settings
 from config.logs import configure_logging
-from generators.knowledge.model import PatternStoreUnavailable
+from generators.core.errors import PatternStoreUnavailable
 from generators.knowledge.starter_set import StarterSet, load_starter_set
 from streams.wiring import knowledge_store
 

@@ -19,19 +19,14 @@ from typing import Any, Protocol
 import orjson
 
 from generators.core.protocol import Record
-from generators.core.request import FieldConstraint, GenerationRequest
+from generators.core.request import FieldConstraint, GenerationRequest, plan_scenarios
 from generators.core.schema import EntitySchema
 from generators.core.seeding import stable_seed
-from generators.quality.validation import plan_scenarios
 from generators.values.identity import IdentityRefresher
 
 #: Bumped when what the key covers changes, so that pools of the old shape are no longer hit.
 _KEY_VERSION = 1
 _KEY_HASH_CHARS = 32
-
-
-class PoolUnavailable(Exception):
-    """The pool's backend cannot be reached or answered badly; the message names both."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,17 @@
 
 `streams.contracts` builds it from the Avro request event; the bridge builds the same event from
 the gRPC message, so both sides validate exactly the same object.
+
+The scenario-count rule (`plan_scenarios`) decides how many records each scenario gets:
+
+- no scenarios: all `count` records belong to the scenario "default";
+- scenario counts that sum to `count`: as given (a scenario may be given 0);
+- counts that sum to less than `count`: the remainder is spread evenly, in order, over the
+  scenarios that gave count 0 (earlier ones get one more when it does not divide evenly); when
+  every scenario gave a count, the first scenario takes the whole remainder;
+- counts that sum to more than `count`, or a negative count: a validation problem.
+
+Records come out grouped by scenario, in the order the request lists the scenarios.
 """
 
 from __future__ import annotations
@@ -11,8 +22,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from generators.core.errors import ScenarioPlanError
 from generators.core.seeding import stable_seed
 
+DEFAULT_SCENARIO = "default"
 #: Seeds travel as Avro `long` / proto `int64`, so derived ones are kept to 63 bits.
 _SEED_BITS = (1 << 63) - 1
 
@@ -119,5 +132,24 @@ class GenerationRequest:
         """The predefined schema this request asks for: explicit name first, else the entity."""
         return (self.predefined_schema or self.entity).strip().lower()
 
-    def has_hint(self, hint: str) -> bool:
-        return any(h.strip().lower() == hint for h in self.hints)
+
+def plan_scenarios(request: GenerationRequest) -> list[tuple[str, int]]:
+    """(scenario name, record count) in request order, per the rule in this module's docstring.
+
+    Raises ScenarioPlanError for negative counts or counts summing to more than `count`.
+    """
+    if not request.scenarios:
+        return [(DEFAULT_SCENARIO, request.count)]
+    counts = [scenario.count for scenario in request.scenarios]
+    remainder = request.count - sum(counts)
+    if any(c < 0 for c in counts) or remainder < 0:
+        msg = f"scenario counts {counts} cannot be planned for count {request.count}"
+        raise ScenarioPlanError(msg)
+    unsized = [i for i, c in enumerate(counts) if c == 0]
+    if remainder and unsized:
+        share, extra = divmod(remainder, len(unsized))
+        for rank, i in enumerate(unsized):
+            counts[i] = share + (1 if rank < extra else 0)
+    elif remainder:
+        counts[0] += remainder
+    return [(scenario.name, c) for scenario, c in zip(request.scenarios, counts, strict=True)]

@@ -1,4 +1,10 @@
-"""The predefined entities, and how a request picks its schema."""
+"""The predefined entities, registered once each, and how a request picks its schema.
+
+Adding an entity takes a package `generators/entities/<name>/` (its declaration in `__init__.py`,
+its worker-side behaviour in `behaviour.py`) and one `register` line below; see
+`docs/architecture.md`. Everything else (validation, GetSchemas, routing, prompts, coherence,
+edge cases, the LLM and RAG paths) finds the entity here by its schema's name.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +12,51 @@ from generators.core.errors import UnknownSchemaError
 from generators.core.hints import EDGE_CASE_TAG, wants_edge_cases
 from generators.core.request import GenerationRequest
 from generators.core.schema import EntitySchema, iter_field_paths
-from generators.entities.cart import CART
-from generators.entities.order import ORDER
-from generators.entities.payment import PAYMENT
-from generators.entities.review import REVIEW
-from generators.entities.user import USER
-
-PREDEFINED: dict[str, EntitySchema] = {s.name: s for s in (CART, ORDER, PAYMENT, USER, REVIEW)}
+from generators.entities import cart, order, payment, review, user
+from generators.entities.declaration import Entity
 
 #: Name of a custom schema whose request names no entity.
 CUSTOM_SCHEMA_NAME = "custom"
+
+ENTITIES: dict[str, Entity] = {}
+
+
+def register(entity: Entity) -> None:
+    """Make `entity` known to every part of the service (once per name)."""
+    if entity.name in ENTITIES:
+        msg = f"entity {entity.name!r} is registered already"
+        raise ValueError(msg)
+    ENTITIES[entity.name] = entity
+
+
+register(cart.CART)
+register(order.ORDER)
+register(payment.PAYMENT)
+register(user.USER)
+register(review.REVIEW)
+
+
+def entity_named(name: str) -> Entity | None:
+    return ENTITIES.get(name)
+
+
+def predefined_schema(name: str) -> EntitySchema:
+    """The schema of the predefined entity `name`; `UnknownSchemaError` when there is none."""
+    entity = ENTITIES.get(name)
+    if entity is None:
+        raise UnknownSchemaError(name, sorted(ENTITIES))
+    return entity.schema
+
+
+def entity_of(schema: EntitySchema) -> Entity | None:
+    """The predefined entity whose records `schema` describes; None for a custom schema."""
+    return ENTITIES.get(schema.name) if schema.predefined else None
 
 
 def list_schemas(domain: str = "") -> list[EntitySchema]:
     """Predefined schemas, optionally only those of one domain (case-insensitive)."""
     wanted = domain.strip().lower()
-    return [s for s in PREDEFINED.values() if not wanted or s.domain.lower() == wanted]
+    return [e.schema for e in ENTITIES.values() if not wanted or e.schema.domain.lower() == wanted]
 
 
 def resolve_schema(request: GenerationRequest) -> EntitySchema:
@@ -39,10 +74,7 @@ def resolve_schema(request: GenerationRequest) -> EntitySchema:
             fields=request.fields,
         )
     else:
-        found = PREDEFINED.get(request.schema_name)
-        if found is None:
-            raise UnknownSchemaError(request.schema_name, sorted(PREDEFINED))
-        schema = found
+        schema = predefined_schema(request.schema_name)
     schema = schema.with_constraints(request.constraints)
     return schema.with_tag(EDGE_CASE_TAG if wants_edge_cases(request) else None)
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import orjson
 
+from generators.core.errors import InvalidLearningEvent
 from generators.core.protocol import Record
 from generators.knowledge.model import DefectPattern, TestDataPattern
 
@@ -28,14 +29,6 @@ MAX_RATED_RECORDS = 20
 MAX_TRIGGERS = 20
 SEVERITIES = frozenset({"critical", "high", "medium", "low"})
 _NAMESPACE = uuid.UUID("6f1d7c1e-4b8a-4f0e-9a49-6c1f3c7e2d10")
-
-
-class InvalidLearningEvent(ValueError):
-    """A defect or feedback event the knowledge base cannot take; `field` names the culprit."""
-
-    def __init__(self, field: str, problem: str) -> None:
-        super().__init__(f"{field}: {problem}")
-        self.field = field
 
 
 @dataclass(frozen=True, slots=True)

@@ -97,14 +97,6 @@ class RetrievedContext:
         return not (self.patterns or self.defects or self.samples)
 
 
-class PatternStoreUnavailable(Exception):
-    """The knowledge base cannot be reached; the message names it and the cause."""
-
-
-class KnowledgeRejected(Exception):
-    """The knowledge base answered but refused the data: retrying would not help."""
-
-
 class PatternStore(Protocol):
     """Read side: what the RAG and hybrid paths retrieve."""
 

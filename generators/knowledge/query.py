@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from generators.core.hints import asks_similar
 from generators.core.request import GenerationRequest
 from generators.core.schema import EntitySchema
 from generators.knowledge.model import PatternQuery, TestDataPattern
@@ -15,10 +16,6 @@ CANDIDATES_PER_PATTERN = 3
 def entity_of(request: GenerationRequest, schema: EntitySchema) -> str:
     """Knowledge is filed by entity: the predefined schema's name, else the request's entity."""
     return schema.name if schema.predefined else request.entity.strip().lower()
-
-
-def similar_to(request: GenerationRequest) -> bool:
-    return any("similar to" in text.lower() for text in (request.context, *request.hints))
 
 
 def pattern_query(request: GenerationRequest, schema: EntitySchema, top_k: int) -> PatternQuery:
@@ -33,7 +30,7 @@ def pattern_query(request: GenerationRequest, schema: EntitySchema, top_k: int) 
         words.append("defect bug regression edge case")
     if request.production_like:
         words.append("production distribution")
-    wants_patterns = request.learn_from_history or similar_to(request)
+    wants_patterns = request.learn_from_history or asks_similar(request)
     return PatternQuery(
         domain=request.domain.strip().lower(),
         entity=entity,

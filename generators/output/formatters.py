@@ -68,6 +68,7 @@ from typing import Any, Protocol
 
 import orjson
 
+from generators.core.errors import SqlValueError
 from generators.core.request import FieldSpec, FieldType, OutputFormat, Scenario
 from generators.core.schema import EntitySchema, children
 from generators.values.date_formats import strftime_pattern
@@ -244,10 +245,6 @@ SQL_BOOLEAN = "BOOLEAN"
 SQL_DATE = "DATE"
 SQL_TIMESTAMPTZ = "TIMESTAMP WITH TIME ZONE"
 SQL_TEXT = "TEXT"
-
-
-class SqlValueError(ValueError):
-    """A record value that its SQL column cannot hold."""
 
 
 def _clean_identifier(name: str) -> str:

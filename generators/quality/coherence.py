@@ -14,25 +14,21 @@ Two kinds of rules are checked, for records from any generation path:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
-from itertools import pairwise
 from typing import Any
 
 from generators.core.request import FieldConstraint, FieldSpec, FieldType
 from generators.core.schema import EntitySchema, children
-from generators.entities.payment import CARD_METHODS
-from generators.entities.review import SENTIMENT_RATINGS
-from generators.entities.user import TIER_POINTS
-from generators.values.cards import brand_of, luhn_valid
+from generators.entities.lookup import behaviour_for
+from generators.entities.registry import entity_of
 from generators.values.date_bounds import bound_check
 from generators.values.date_formats import strftime_pattern
-from generators.values.people import name_key
 from generators.values.rule_values import numeric_enum_values
-from generators.values.sentiment import polarity
 from generators.values.templates import FormatTemplate
 
 _FieldCheck = Callable[[Mapping[str, Any], "_Tally"], None]
@@ -56,7 +52,8 @@ class CoherenceTracker:
 
     def __init__(self, schema: EntitySchema) -> None:
         self._field_checks = _compile_fields(schema.fields, schema, "")
-        self._entity_check = _ENTITY_CHECKS.get(schema.name) if schema.predefined else None
+        entity = entity_of(schema)
+        self._entity_check = behaviour_for(entity).checks if entity is not None else None
         self._tally = _Tally()
 
     def add(self, records: Iterable[Mapping[str, Any]]) -> None:
@@ -85,6 +82,29 @@ class CoherenceTracker:
         if not self._tally.checked:
             return 1.0
         return 1.0 - self._tally.failed.total() / self._tally.checked
+
+
+class RuleChecker:
+    """The schema's field rules, compiled once: `violations(record)` lists (dotted path, rule)
+    for each rule the record breaks (entity heuristics aside: they only feed the score)."""
+
+    def __init__(self, schema: EntitySchema) -> None:
+        self._tracker = CoherenceTracker(dataclasses.replace(schema, predefined=False))
+
+    def broken(self, record: Mapping[str, Any]) -> list[str]:
+        """The names of the rules `record` breaks (`items.price: min`), sorted."""
+        before = Counter(self._tracker.violations)
+        self._tracker.add((record,))
+        return sorted(self._tracker.violations - before)
+
+    def violations(self, record: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """(dotted path, rule) for each rule `record` breaks."""
+        return [_path_and_rule(name) for name in self.broken(record)]
+
+
+def _path_and_rule(name: str) -> tuple[str, str]:
+    path, _, rule = name.rpartition(": ")
+    return path, rule
 
 
 # --- schema rules ---------------------------------------------------------------------------
@@ -227,141 +247,3 @@ def _has_len(value: Any) -> bool:
 
 
 # --- entity rules ---------------------------------------------------------------------------
-
-
-def _cents(value: Any) -> int | None:
-    """A money value in cents, or None unless it is a number with at most two decimals."""
-    if not _is_number(value):
-        return None
-    cents = round(value * 100)
-    return cents if abs(value * 100 - cents) < 1e-6 else None
-
-
-def _sum_of_items(record: Mapping[str, Any]) -> int | None:
-    total = 0
-    for item in record.get("items") or ():
-        price = _cents(item.get("price")) if isinstance(item, dict) else None
-        quantity = item.get("quantity") if isinstance(item, dict) else None
-        if price is None or not isinstance(quantity, int):
-            return None
-        total += quantity * price
-    return total
-
-
-def _adds_up(total: Any, *parts: Any) -> bool:
-    cents = [_cents(part) for part in parts]
-    expected = _cents(total)
-    return expected is not None and None not in cents and expected == sum(c or 0 for c in cents)
-
-
-def _moment(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else None
-
-
-def _in_order(*values: Any) -> bool:
-    """Present values are timestamps with offsets, non-decreasing (absent ones are skipped)."""
-    moments: list[datetime] = []
-    for value in values:
-        if value is not None:
-            moment = _moment(value)
-            if moment is None:
-                return False
-            moments.append(moment)
-    return all(a <= b for a, b in pairwise(moments))
-
-
-def _cart_rules(record: Mapping[str, Any]) -> Iterator[tuple[str, bool]]:
-    items_sum = _sum_of_items(record)
-    yield (
-        "cart: subtotal = sum(items.quantity * items.price)",
-        (items_sum is not None and _cents(record.get("subtotal")) == items_sum),
-    )
-    yield (
-        "cart: total = subtotal + tax",
-        _adds_up(record.get("total"), record.get("subtotal"), record.get("tax")),
-    )
-    yield (
-        "cart: created_at <= updated_at",
-        _in_order(record.get("created_at"), record.get("updated_at")),
-    )
-
-
-#: (has shipped_at, has delivered_at) by status; every other status has neither.
-_ORDER_TIMELINE = {"shipped": (True, False), "delivered": (True, True)}
-
-
-def _order_rules(record: Mapping[str, Any]) -> Iterator[tuple[str, bool]]:
-    items_sum = _sum_of_items(record)
-    yield (
-        "order: subtotal = sum(items.quantity * items.price)",
-        (items_sum is not None and _cents(record.get("subtotal")) == items_sum),
-    )
-    yield (
-        "order: total = subtotal + shipping + tax",
-        _adds_up(
-            record.get("total"), record.get("subtotal"), record.get("shipping"), record.get("tax")
-        ),
-    )
-    shipped, delivered = record.get("shipped_at"), record.get("delivered_at")
-    yield (
-        "order: placed_at <= shipped_at <= delivered_at",
-        _in_order(record.get("placed_at"), shipped, delivered),
-    )
-    expected = _ORDER_TIMELINE.get(str(record.get("status")), (False, False))
-    actual = (shipped is not None, delivered is not None)
-    yield "order: timeline agrees with status", actual == expected
-
-
-def _payment_rules(record: Mapping[str, Any]) -> Iterator[tuple[str, bool]]:
-    number = record.get("card_number")
-    yield (
-        "payment: card fields exactly for card methods",
-        (number is not None) == (record.get("method") in CARD_METHODS),
-    )
-    if number is None:
-        return
-    text = str(number)
-    yield "payment: card_number passes Luhn", luhn_valid(text)
-    yield "payment: card_brand matches card_number", brand_of(text) == record.get("card_brand")
-    expiry, created = record.get("card_expiry"), _moment(record.get("created_at"))
-    if isinstance(expiry, str) and created is not None and record.get("status") != "declined":
-        month, _, year = expiry.partition("/")
-        valid_through = (2000 + int(year), int(month)) if f"{month}{year}".isdigit() else (0, 0)
-        yield "payment: card not expired", valid_through >= (created.year, created.month)
-
-
-def _user_rules(record: Mapping[str, Any]) -> Iterator[tuple[str, bool]]:
-    email = record.get("email")
-    local = name_key(email.partition("@")[0]) if isinstance(email, str) else ""
-    names = [name_key(str(record.get(f) or "")) for f in ("first_name", "last_name")]
-    yield "user: email derived from name", any(len(n) > 1 and n in local for n in names)
-    points_range = TIER_POINTS.get(str(record.get("loyalty_tier")))
-    points = record.get("loyalty_points")
-    if points_range is not None and isinstance(points, int):
-        yield "user: loyalty_points within tier", points_range[0] <= points <= points_range[1]
-
-
-def _review_rules(record: Mapping[str, Any]) -> Iterator[tuple[str, bool]]:
-    sentiment = str(record.get("sentiment"))
-    allowed_ratings = SENTIMENT_RATINGS.get(sentiment, ())
-    yield "review: rating agrees with sentiment", record.get("rating") in allowed_ratings
-    body = record.get("body")
-    if isinstance(body, str):
-        tone = polarity(body)
-        agrees = {"positive": tone > 0, "negative": tone < 0}.get(sentiment, abs(tone) <= 1)
-        yield "review: body carries the sentiment", agrees
-
-
-_ENTITY_CHECKS: dict[str, _EntityCheck] = {
-    "cart": _cart_rules,
-    "order": _order_rules,
-    "payment": _payment_rules,
-    "user": _user_rules,
-    "review": _review_rules,
-}

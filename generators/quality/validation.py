@@ -4,16 +4,7 @@ Field paths read like the request: `count`, `entity`, `fields[1].nested_fields[0
 `constraints["age"].min`, `constraints["code"].regex`, `constraints["joined"].min_date`,
 `scenarios[1].count`, `scenarios[0].overrides["price"]`.
 
-The scenario-count rule (`plan_scenarios`), which decides how many records each scenario gets:
-
-- no scenarios: all `count` records belong to the scenario "default";
-- scenario counts that sum to `count`: as given (a scenario may be given 0);
-- counts that sum to less than `count`: the remainder is spread evenly, in order, over the
-  scenarios that gave count 0 (earlier ones get one more when it does not divide evenly); when
-  every scenario gave a count, the first scenario takes the whole remainder;
-- counts that sum to more than `count`, or a negative count: a validation problem.
-
-Records come out grouped by scenario, in the order the request lists the scenarios.
+The scenario-count rule is `generators.core.request.plan_scenarios`.
 """
 
 from __future__ import annotations
@@ -22,9 +13,12 @@ import json
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
-from generators.core.errors import ScenarioPlanError, UnknownSchemaError
+from generators.core.errors import (
+    Problem,
+    UnknownSchemaError,
+    UnsupportedRegexError,
+)
 from generators.core.request import (
     FieldConstraint,
     FieldSpec,
@@ -43,11 +37,10 @@ from generators.values.date_bounds import (
 )
 from generators.values.date_formats import strftime_pattern
 from generators.values.overrides import INT64_RANGE, convert_override
-from generators.values.regex_values import RegexValues, UnsupportedRegexError
+from generators.values.regex_values import RegexValues
 from generators.values.rule_values import numeric_enum_values
 from generators.values.templates import FormatTemplate
 
-DEFAULT_SCENARIO = "default"
 #: Upper bounds for min_length/max_length, so one record cannot exhaust a worker's memory.
 MAX_STRING_LENGTH = 10_000
 MAX_ARRAY_LENGTH = 100
@@ -68,37 +61,6 @@ _APPLIES_TO: dict[str, frozenset[FieldType]] = {
     "min_date": DATE_TYPES,
     "max_date": DATE_TYPES,
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.message}"
-
-
-def plan_scenarios(request: GenerationRequest) -> list[tuple[str, int]]:
-    """(scenario name, record count) in request order, per the rule in this module's docstring.
-
-    Raises ScenarioPlanError for negative counts or counts summing to more than `count`.
-    """
-    if not request.scenarios:
-        return [(DEFAULT_SCENARIO, request.count)]
-    counts = [scenario.count for scenario in request.scenarios]
-    remainder = request.count - sum(counts)
-    if any(c < 0 for c in counts) or remainder < 0:
-        msg = f"scenario counts {counts} cannot be planned for count {request.count}"
-        raise ScenarioPlanError(msg)
-    unsized = [i for i, c in enumerate(counts) if c == 0]
-    if remainder and unsized:
-        share, extra = divmod(remainder, len(unsized))
-        for rank, i in enumerate(unsized):
-            counts[i] = share + (1 if rank < extra else 0)
-    elif remainder:
-        counts[0] += remainder
-    return [(scenario.name, c) for scenario, c in zip(request.scenarios, counts, strict=True)]
 
 
 def validate_request(request: GenerationRequest, *, max_records: int) -> list[Problem]:

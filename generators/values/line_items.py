@@ -17,13 +17,37 @@ import functools
 import itertools
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from random import Random
 from typing import Any, TypeVar
 
 from generators.values.catalogue import ALL_PRODUCTS, THEMES, Product, Theme
 from generators.values.context import BuildContext
 from generators.values.sampling import WeightedChoice, draw_int, pick
-from generators.values.scenario_words import HIGH_VALUE_CENTS, BasketShape
+from generators.values.scenario_words import names
+
+#: Carts and orders above this subtotal count as high value (PRD: "Cart total > $500").
+HIGH_VALUE_CENTS = 500_00
+
+
+@dataclass(frozen=True, slots=True)
+class BasketShape:
+    """What a scenario asks of a cart's or order's items."""
+
+    item_count: int | None  # None: the usual 1..5
+    high_value: bool
+
+
+def basket_shape(scenario: str) -> BasketShape:
+    if names(scenario, "empty"):
+        count: int | None = 0
+    elif names(scenario, "single") or names(scenario, "one item"):
+        count = 1
+    else:
+        count = None
+    high_value = names(scenario, "high value") or names(scenario, "highvalue")
+    return BasketShape(count, high_value)
+
 
 _USUAL_ITEM_COUNT = WeightedChoice((1, 2, 3, 4, 5), (15, 30, 30, 15, 10))
 _USUAL_QUANTITY = WeightedChoice((1, 2, 3, 4), (65, 22, 9, 4))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from random import Random
-from re import _constants as sre
+from re import _constants as sre  # type: ignore[attr-defined]
 from typing import Any
 
 #: No value is ever longer than this (and lengths beyond it are not tracked).

@@ -23,10 +23,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from random import Random
-from re import _constants as sre
-from re import _parser
+from re import _constants as sre  # type: ignore[attr-defined]
+from re import _parser  # type: ignore[attr-defined]
 from typing import Any
 
+from generators.core.errors import RegexLengthError, UnsupportedRegexError
 from generators.values.regex_lengths import MAX_VALUE_LENGTH, LengthAnalysis, LengthNode, pick_bit
 
 MAX_EXTRA_REPEATS = 8
@@ -56,14 +57,6 @@ _UNSUPPORTED = {
 
 _Groups = dict[int, str]
 _Piece = Callable[[Random, _Groups], str]
-
-
-class UnsupportedRegexError(ValueError):
-    """The pattern compiles but uses a construct values cannot be built for."""
-
-
-class RegexLengthError(UnsupportedRegexError):
-    """No value of the pattern fits the min_length/max_length bounds."""
 
 
 class RegexValues:

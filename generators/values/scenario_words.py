@@ -8,12 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 _SEPARATORS = re.compile(r"[^a-z0-9]+")
-
-#: Carts and orders above this subtotal count as high value (PRD: "Cart total > $500").
-HIGH_VALUE_CENTS = 500_00
 
 
 def _words(text: str) -> str:
@@ -36,22 +32,3 @@ def without_failures(scenario: str, values: tuple[str, ...], failures: set[str])
     if not names(scenario, "happy"):
         return values
     return tuple(v for v in values if v not in failures) or values
-
-
-@dataclass(frozen=True, slots=True)
-class BasketShape:
-    """What a scenario asks of a cart's or order's items."""
-
-    item_count: int | None  # None: the usual 1..5
-    high_value: bool
-
-
-def basket_shape(scenario: str) -> BasketShape:
-    if names(scenario, "empty"):
-        count: int | None = 0
-    elif names(scenario, "single") or names(scenario, "one item"):
-        count = 1
-    else:
-        count = None
-    high_value = names(scenario, "high value") or names(scenario, "highvalue")
-    return BasketShape(count, high_value)

@@ -17,11 +17,11 @@ from bench.tokens import compare_token_usage
 from clients._common import CallLimits
 from clients.anthropic_backend import AnthropicBackend
 from clients.openai_backend import OpenAICompatibleBackend
+from generators.core.errors import FallbackReason, LLMTimeoutError
 from generators.core.protocol import Record
 from generators.core.request import GenerationRequest, Scenario
 from generators.entities.registry import resolve_schema
 from generators.paths.llm.backend import LLMBackend
-from generators.paths.llm.errors import FallbackReason, LLMTimeoutError
 from generators.paths.llm.generator import LLMGenerator, LLMRun
 from generators.paths.traditional.generator import TraditionalGenerator
 from generators.quality.coherence import CoherenceTracker

@@ -17,7 +17,7 @@ import redis.asyncio as aioredis
 
 from clients.redis_pool import RedisDataPoolStore
 from config import Settings
-from generators.cache.data_pool import PoolUnavailable
+from generators.core.errors import PoolUnavailable
 
 pytestmark = pytest.mark.integration
 

@@ -13,8 +13,8 @@ import fastavro
 import pytest
 
 from contracts.avro import SCHEMA_DIR, AvroCodec, Contract
-from contracts.errors import UndecodableEvent
 from contracts.events import request_from_event, request_to_event
+from generators.core.errors import UndecodableEvent
 from generators.core.request import (
     FieldConstraint,
     FieldSpec,

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from generators.core.request import GenerationRequest
-from generators.entities.builders import ENTITY_BUILDERS
+from generators.entities.lookup import behaviour_of
 from generators.entities.registry import resolve_schema
 from generators.values.context import DEFAULT_REFERENCE_TIME, BatchRecordBuilder, BuildContext
 from generators.values.pools import ValuePools
@@ -25,7 +25,7 @@ def builder_for(entity: str, seed: int) -> Any:
         count=5_000,
         reference_epoch=int(DEFAULT_REFERENCE_TIME.timestamp()),
     )
-    return ENTITY_BUILDERS[entity](context)
+    return behaviour_of(schema).builder(context)
 
 
 @pytest.mark.parametrize("scenario", ["happy_path", "single_item", "high_value", "empty_cart"])

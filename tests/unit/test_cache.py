@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 from prometheus_client import REGISTRY
 
-from generators.cache.data_pool import PoolPolicy, PoolUnavailable
+from generators.cache.data_pool import PoolPolicy
+from generators.core.errors import PoolUnavailable
 from generators.core.protocol import Record
 from generators.core.request import GenerationRequest
 from generators.entities.registry import resolve_schema

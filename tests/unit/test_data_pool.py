@@ -18,7 +18,7 @@ from generators.core.request import (
     OutputFormat,
     Scenario,
 )
-from generators.entities.registry import PREDEFINED, resolve_schema
+from generators.entities.registry import predefined_schema, resolve_schema
 from generators.paths.traditional.generator import TraditionalGenerator
 from generators.values.identity import identifier_paths
 
@@ -187,7 +187,7 @@ def test_pool_policy_refuses_nonsense() -> None:
 
 
 async def test_serve_gives_fresh_indexes_and_ids_without_touching_the_pool() -> None:
-    schema = PREDEFINED["order"]
+    schema = predefined_schema("order")
     request = GenerationRequest(
         request_id="pool-fill",
         predefined_schema="order",

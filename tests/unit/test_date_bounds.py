@@ -15,9 +15,9 @@ from contracts._proto import test_data_pb2 as pb
 from contracts.avro import AvroCodec, Contract
 from contracts.events import request_from_event, request_to_event
 from contracts.proto import request_from_proto
+from generators.core.hints import EDGE_CASE_TAG
 from generators.core.request import FieldConstraint, FieldSpec, FieldType, GenerationRequest
 from generators.entities.registry import resolve_schema
-from generators.paths.traditional.edge_cases import EDGE_CASE_TAG
 from generators.paths.traditional.generator import TraditionalGenerator
 from generators.quality.coherence import CoherenceTracker
 from generators.quality.validation import validate_request

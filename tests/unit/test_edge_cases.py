@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from generators.core.hints import EDGE_CASE_TAG
 from generators.core.request import (
     FieldConstraint,
     FieldSpec,
@@ -19,10 +20,11 @@ from generators.core.request import (
 )
 from generators.entities.registry import resolve_schema
 from generators.output.formatters import csv_columns, make_formatter
-from generators.paths.traditional.edge_cases import EDGE_CASE_TAG, EdgeCaseLayer, dst_moments
+from generators.paths.traditional.edge_cases import EdgeCaseLayer
 from generators.paths.traditional.generator import TraditionalGenerator
 from generators.quality.coherence import CoherenceTracker
 from generators.quality.validation import validate_request
+from generators.values.edge_moments import dst_moments
 
 FIELDS = (
     FieldSpec("id", FieldType.UUID),

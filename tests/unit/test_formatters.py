@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from generators.core.errors import SqlValueError
 from generators.core.request import (
     FieldConstraint,
     FieldSpec,
@@ -35,7 +36,6 @@ from generators.output.formatters import (
     CsvChunkFormatter,
     JsonChunkFormatter,
     SqlChunkFormatter,
-    SqlValueError,
     make_formatter,
     merge_json_chunks,
     sql_float,

@@ -8,10 +8,11 @@ import re
 import pytest
 
 from generators.values.cards import CARD_NETWORKS, brand_of, luhn_valid, make_card_number
+from generators.values.line_items import basket_shape
 from generators.values.money import dollars, tax_cents
 from generators.values.people import email_local_part, name_key
 from generators.values.permutation import DigitPermutation
-from generators.values.scenario_words import basket_shape, names, value_named_by
+from generators.values.scenario_words import names, value_named_by
 from generators.values.sentiment import polarity
 from generators.values.templates import FormatTemplate
 

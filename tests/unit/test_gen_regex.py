@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from generators.values.regex_values import MAX_EXTRA_REPEATS, RegexValues, UnsupportedRegexError
+from generators.core.errors import UnsupportedRegexError
+from generators.values.regex_values import MAX_EXTRA_REPEATS, RegexValues
 
 PATTERNS = [
     r"[A-Z]{3}-\d{4}",

@@ -502,7 +502,9 @@ async def test_custom_schema_with_regex_only_values(generator: TraditionalGenera
 
 _DIGEST_SCRIPT = """
 import asyncio, hashlib, orjson
-from generators import GenerationRequest, TraditionalGenerator, resolve_schema
+from generators.core.request import GenerationRequest
+from generators.entities.registry import resolve_schema
+from generators.paths.traditional.generator import TraditionalGenerator
 
 async def main() -> None:
     generator, digest = TraditionalGenerator(), hashlib.sha256()

@@ -11,7 +11,7 @@ import pytest
 
 from generators.core.request import FieldConstraint, FieldSpec, FieldType, GenerationRequest
 from generators.core.schema import EntitySchema
-from generators.entities.registry import PREDEFINED
+from generators.entities.registry import predefined_schema
 from generators.paths.traditional.generator import TraditionalGenerator
 from generators.values.identity import IdentityRefresher, identifier_paths
 
@@ -76,7 +76,7 @@ async def generated(generator: TraditionalGenerator, name: str, count: int) -> l
     request = GenerationRequest(
         request_id=f"ids-{name}", predefined_schema=name, count=count, seed=7
     )
-    return await generator.generate(request, PREDEFINED[name], batch_size=500)
+    return await generator.generate(request, predefined_schema(name), batch_size=500)
 
 
 def refreshed(record: Record, schema: EntitySchema, seed: int, index: int) -> Record:
@@ -95,7 +95,7 @@ def at(record: Record, path: str) -> Any:
 @pytest.mark.parametrize("name", sorted(OWN_KEYS))
 def test_identifier_paths_of_predefined_entities(name: str) -> None:
     own, paths = OWN_KEYS[name]
-    assert identifier_paths(PREDEFINED[name]) == paths
+    assert identifier_paths(predefined_schema(name)) == paths
     assert own == f"{name}_id"
 
 
@@ -105,7 +105,7 @@ async def test_ids_are_unique_over_many_indexes_of_one_pattern(
 ) -> None:
     """The hybrid case: every record adapted from one pattern, so any uniqueness comes from the
     index alone."""
-    schema = PREDEFINED[name]
+    schema = predefined_schema(name)
     (pattern,) = await generated(generator, name, 1)
     refresher = IdentityRefresher(schema, SEED)
     records = []
@@ -124,7 +124,7 @@ async def test_ids_are_unique_over_many_indexes_of_one_pattern(
 async def test_own_key_is_unique_when_serving_a_generated_pool(
     generator: TraditionalGenerator, name: str
 ) -> None:
-    schema = PREDEFINED[name]
+    schema = predefined_schema(name)
     pool = await generated(generator, name, MANY)
     refresher = IdentityRefresher(schema, SEED)
     own = f"{name}_id"
@@ -143,13 +143,13 @@ async def test_a_generated_record_refreshed_at_its_own_index_keeps_its_own_key(
     one bijection and cannot collide."""
     records = await generated(generator, name, 50)
     for record in records:
-        again = refreshed(record, PREDEFINED[name], 7, record["_index"])
+        again = refreshed(record, predefined_schema(name), 7, record["_index"])
         assert again[f"{name}_id"] == record[f"{name}_id"]
 
 
 @pytest.mark.parametrize("name", sorted(OWN_KEYS))
 async def test_refreshing_is_reproducible(generator: TraditionalGenerator, name: str) -> None:
-    schema = PREDEFINED[name]
+    schema = predefined_schema(name)
     (record,) = await generated(generator, name, 1)
     first = refreshed(record, schema, SEED, 41)
     assert refreshed(record, schema, SEED, 41) == first
@@ -159,7 +159,7 @@ async def test_refreshing_is_reproducible(generator: TraditionalGenerator, name:
 
 @pytest.mark.parametrize("name", sorted(OWN_KEYS))
 async def test_other_seeds_give_other_ids(generator: TraditionalGenerator, name: str) -> None:
-    schema = PREDEFINED[name]
+    schema = predefined_schema(name)
     (record,) = await generated(generator, name, 1)
     for index in range(100):
         one, other = refreshed(record, schema, 1, index), refreshed(record, schema, 2, index)
@@ -169,7 +169,7 @@ async def test_other_seeds_give_other_ids(generator: TraditionalGenerator, name:
 
 @pytest.mark.parametrize("name", sorted(OWN_KEYS))
 async def test_only_identifiers_change(generator: TraditionalGenerator, name: str) -> None:
-    schema = PREDEFINED[name]
+    schema = predefined_schema(name)
     (record,) = await generated(generator, name, 1)
     fresh = refreshed(record, schema, SEED, 5)
     paths = set(identifier_paths(schema))
@@ -181,7 +181,7 @@ async def test_only_identifiers_change(generator: TraditionalGenerator, name: st
 
 
 def test_the_year_an_id_carries_is_kept() -> None:
-    cart = PREDEFINED["cart"]
+    cart = predefined_schema("cart")
     record: Record = {"cart_id": "CRT-2019-0000001", "customer_id": "USR-0000001"}
     fresh = refreshed(record, cart, SEED, 9)
     assert re.fullmatch(r"CRT-2019-\d{7}", fresh["cart_id"])
@@ -190,12 +190,12 @@ def test_the_year_an_id_carries_is_kept() -> None:
 
 
 def test_an_id_without_a_readable_year_takes_the_reference_year() -> None:
-    fresh = refreshed({"cart_id": "not-an-id"}, PREDEFINED["cart"], SEED, 9)
+    fresh = refreshed({"cart_id": "not-an-id"}, predefined_schema("cart"), SEED, 9)
     assert re.fullmatch(r"CRT-2026-\d{7}", fresh["cart_id"])
 
 
 def test_null_and_missing_ids_stay_so() -> None:
-    fresh = refreshed({"cart_id": None}, PREDEFINED["cart"], SEED, 9)
+    fresh = refreshed({"cart_id": None}, predefined_schema("cart"), SEED, 9)
     assert fresh == {"_index": 9, "cart_id": None}
 
 

@@ -7,13 +7,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from contracts.avro import AvroCodec, Contract
+from generators.core.errors import KnowledgeRejected, PatternStoreUnavailable
 from generators.knowledge.learning import Feedback
-from generators.knowledge.model import (
-    DefectPattern,
-    KnowledgeRejected,
-    PatternStoreUnavailable,
-    TestDataPattern,
-)
+from generators.knowledge.model import DefectPattern, TestDataPattern
 from streams.dead_letters import DeadLetters, IncomingEvent
 from streams.indexer import LearningIndexer
 from tests.unit.test_processor import MemoryPublisher

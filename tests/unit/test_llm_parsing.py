@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from generators.core.errors import LLMOutputError
 from generators.paths.llm.backend import LLMReply
-from generators.paths.llm.errors import LLMOutputError
 from generators.paths.llm.parsing import parse_records, reply_records
 
 

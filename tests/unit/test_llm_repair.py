@@ -8,8 +8,8 @@ from generators.core.request import GenerationRequest
 from generators.entities.registry import resolve_schema
 from generators.paths.llm.division import judgement_fields
 from generators.paths.llm.json_schema import records_json_schema
+from generators.paths.llm.merge import merge_batch
 from generators.paths.llm.record_checks import record_problems
-from generators.paths.llm.repair import merge_batch
 
 
 def _cart_skeleton(index: int, scenario: str = "default") -> dict[str, Any]:

@@ -10,6 +10,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generators.core.errors import UnsupportedRegexError
 from generators.core.request import (
     FieldConstraint,
     FieldSpec,
@@ -17,12 +18,12 @@ from generators.core.request import (
     GenerationRequest,
     Scenario,
 )
+from generators.entities.custom_records import OPTIONAL_NULL_SHARE
 from generators.entities.registry import resolve_schema
-from generators.paths.traditional.custom_records import OPTIONAL_NULL_SHARE
 from generators.paths.traditional.generator import TraditionalGenerator
 from generators.quality.coherence import CoherenceTracker
 from generators.quality.validation import validate_request
-from generators.values.regex_values import RegexValues, UnsupportedRegexError
+from generators.values.regex_values import RegexValues
 
 PROPERTY_SETTINGS = settings(
     max_examples=100,

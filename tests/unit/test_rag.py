@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
+from generators.core.errors import InvalidLearningEvent, PatternStoreUnavailable
 from generators.core.protocol import GenerationPath, Record
 from generators.core.request import FieldConstraint, GenerationRequest, Scenario
-from generators.entities.registry import PREDEFINED, resolve_schema
+from generators.entities.registry import predefined_schema, resolve_schema
 from generators.knowledge.learning import (
-    InvalidLearningEvent,
     defect_from_event,
     feedback_from_event,
     fold_rating,
@@ -23,7 +23,6 @@ from generators.knowledge.learning import (
 from generators.knowledge.model import (
     DefectPattern,
     PatternQuery,
-    PatternStoreUnavailable,
     ProductionSample,
     RetrievedContext,
     TestDataPattern,
@@ -91,7 +90,7 @@ async def test_defect_triggers_are_carried_by_the_records_with_fresh_unique_ids(
     assert len(named) == len(born) == 10
     assert all(r["first_name"] == UNICODE_NAME["first_name"] for r in named)
     assert all(r["date_of_birth"] == "2000-02-29" for r in born)
-    assert record_problems(records, PREDEFINED["user"]) == []
+    assert record_problems(records, predefined_schema("user")) == []
 
 
 async def test_a_pattern_over_a_cart_keeps_the_cart_math_exact() -> None:
@@ -106,7 +105,7 @@ async def test_a_pattern_over_a_cart_keeps_the_cart_math_exact() -> None:
 
     records, _ = await generate(store, request)
 
-    tracker = CoherenceTracker(PREDEFINED["cart"])
+    tracker = CoherenceTracker(predefined_schema("cart"))
     tracker.add(records)
     assert tracker.violations == Counter()
     assert all([i["name"] for i in r["items"]] == ["Tissue Sheets", "Gift Bag"] for r in records)
@@ -114,7 +113,7 @@ async def test_a_pattern_over_a_cart_keeps_the_cart_math_exact() -> None:
 
 
 def test_values_outside_the_rules_become_the_nearest_bound_or_are_dropped() -> None:
-    schema = PREDEFINED["cart"]
+    schema = predefined_schema("cart")
     base = {
         "_index": 0,
         "_scenario": "default",
@@ -156,7 +155,7 @@ async def test_production_like_records_follow_the_samples_percentiles() -> None:
     methods = Counter(r["method"] for r in records)
     assert set(methods) == {"credit_card", "paypal"}, "values outside the enum are never used"
     assert methods["credit_card"] / 2000 == pytest.approx(0.7, abs=0.05)
-    assert record_problems(records, PREDEFINED["payment"]) == []
+    assert record_problems(records, predefined_schema("payment")) == []
 
 
 async def test_scenario_overrides_win_over_retrieved_knowledge() -> None:
@@ -218,7 +217,7 @@ def test_the_query_follows_the_request_flags_and_words() -> None:
         defect_triggering=True,
     )
 
-    query = pattern_query(request, PREDEFINED["cart"], 5)
+    query = pattern_query(request, predefined_schema("cart"), 5)
 
     assert (query.domain, query.entity, query.defects, query.patterns) == (
         "ecommerce",

@@ -1,4 +1,4 @@
-"""The RAG starter knowledge base (`generators/rag/seed/*.json`) holds to the entity schemas.
+"""The RAG starter knowledge base (`generators/knowledge/seed/*.json`) holds to the entity schemas.
 
 Patterns and production samples are complete records that the project's own validator and
 coherence rules accept; defect triggers are partial records whose fields exist in the schema
@@ -21,12 +21,12 @@ import pytest
 
 from generators.core.request import FieldSpec, FieldType, GenerationRequest
 from generators.core.schema import EntitySchema, children
-from generators.entities.registry import PREDEFINED
+from generators.entities.registry import ENTITIES, predefined_schema
 from generators.paths.llm.record_checks import record_problems
 from generators.paths.traditional.generator import TraditionalGenerator
 from generators.quality.coherence import CoherenceTracker
 
-SEED_DIR = Path(__file__).resolve().parents[2] / "generators" / "rag" / "seed"
+SEED_DIR = Path(__file__).resolve().parents[2] / "generators" / "knowledge" / "seed"
 SEVERITIES = {"critical", "high", "medium", "low"}
 STAT_KEYS = {"mean", "stdev", "min", "max", "p50", "p95"}
 NUMERIC = (FieldType.INTEGER, FieldType.FLOAT)
@@ -109,7 +109,9 @@ _GENERATED: dict[str, dict[str, Any]] = {}
 async def generated_record(entity: str) -> dict[str, Any]:
     if entity not in _GENERATED:
         request = GenerationRequest("seed-test", entity=entity, count=1)
-        records = await TraditionalGenerator().generate(request, PREDEFINED[entity], batch_size=10)
+        records = await TraditionalGenerator().generate(
+            request, predefined_schema(entity), batch_size=10
+        )
         _GENERATED[entity] = records[0]
     return copy.deepcopy(_GENERATED[entity])
 
@@ -128,21 +130,21 @@ def parses_with_offset(text: Any) -> bool:
 
 def test_every_entity_has_at_least_three_patterns_with_distinct_scenarios() -> None:
     per_entity = Counter(p["entity"] for p in PATTERNS)
-    assert all(per_entity[e] >= 3 for e in PREDEFINED), per_entity
+    assert all(per_entity[e] >= 3 for e in ENTITIES), per_entity
     keys = [(p["entity"], p["scenario"]) for p in PATTERNS]
     assert [k for k, n in Counter(keys).items() if n > 1] == []
 
 
 def test_at_least_thirty_defects_cover_all_entities_with_unique_ids() -> None:
     assert len(DEFECTS) >= 30
-    assert {d["entity"] for d in DEFECTS} == set(PREDEFINED)
+    assert {d["entity"] for d in DEFECTS} == set(ENTITIES)
     ids = [d["defect_id"] for d in DEFECTS]
     assert [i for i, n in Counter(ids).items() if n > 1] == []
 
 
 def test_every_entity_has_at_least_two_production_samples() -> None:
     per_entity = Counter(s["entity"] for s in SAMPLES)
-    assert all(per_entity[e] >= 2 for e in PREDEFINED), per_entity
+    assert all(per_entity[e] >= 2 for e in ENTITIES), per_entity
 
 
 # --- patterns -------------------------------------------------------------------------------
@@ -151,7 +153,7 @@ def test_every_entity_has_at_least_two_production_samples() -> None:
 @pytest.mark.parametrize("pattern", PATTERNS, ids=pattern_id)
 def test_pattern_is_well_formed(pattern: dict[str, Any]) -> None:
     assert pattern["domain"] == "ecommerce"
-    assert pattern["entity"] in PREDEFINED
+    assert pattern["entity"] in ENTITIES
     scenario = pattern["scenario"]
     assert scenario == scenario.lower() and scenario.replace("_", "").isalnum()
     assert isinstance(pattern["description"], str) and pattern["description"].strip()
@@ -161,7 +163,7 @@ def test_pattern_is_well_formed(pattern: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("pattern", PATTERNS, ids=pattern_id)
 def test_pattern_data_is_a_valid_complete_record(pattern: dict[str, Any]) -> None:
-    schema = PREDEFINED[pattern["entity"]]
+    schema = predefined_schema(pattern["entity"])
     data = pattern["data"]
 
     assert list(unknown_paths(data, schema)) == []  # also rules out `_` tags
@@ -170,7 +172,7 @@ def test_pattern_data_is_a_valid_complete_record(pattern: dict[str, Any]) -> Non
 
 @pytest.mark.parametrize("pattern", PATTERNS, ids=pattern_id)
 def test_pattern_data_is_coherent(pattern: dict[str, Any]) -> None:
-    tracker = CoherenceTracker(PREDEFINED[pattern["entity"]])
+    tracker = CoherenceTracker(predefined_schema(pattern["entity"]))
 
     tracker.add([tagged(pattern["data"])])
 
@@ -182,7 +184,7 @@ def test_pattern_data_fits_what_its_scenario_name_promises(pattern: dict[str, An
     """`single_item` carts hold one item, `high_value` ones add up to more than $500."""
     record = tagged(pattern["data"]) | {"_scenario": pattern["scenario"]}
 
-    assert record_problems([record], PREDEFINED[pattern["entity"]]) == []
+    assert record_problems([record], predefined_schema(pattern["entity"])) == []
 
 
 # --- defects --------------------------------------------------------------------------------
@@ -193,7 +195,7 @@ def test_defect_is_well_formed(defect: dict[str, Any]) -> None:
     assert str(defect["defect_id"]).startswith("DEF-")
     assert defect["defect_id"][4:].isdigit()
     assert defect["domain"] == "ecommerce"
-    assert defect["entity"] in PREDEFINED
+    assert defect["entity"] in ENTITIES
     assert defect["severity"] in SEVERITIES
     assert isinstance(defect["defect_description"], str)
     assert len(defect["defect_description"]) > 40
@@ -206,7 +208,7 @@ def test_defect_is_well_formed(defect: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("defect", DEFECTS, ids=defect_id)
 def test_defect_trigger_names_only_schema_fields(defect: dict[str, Any]) -> None:
-    schema = PREDEFINED[defect["entity"]]
+    schema = predefined_schema(defect["entity"])
 
     for variant in triggers(defect):
         assert list(unknown_paths(variant, schema)) == []
@@ -214,7 +216,7 @@ def test_defect_trigger_names_only_schema_fields(defect: dict[str, Any]) -> None
 
 @pytest.mark.parametrize("defect", DEFECTS, ids=defect_id)
 async def test_defect_trigger_over_a_generated_record_is_valid(defect: dict[str, Any]) -> None:
-    schema = PREDEFINED[defect["entity"]]
+    schema = predefined_schema(defect["entity"])
     base = await generated_record(defect["entity"])
     assert record_problems([base], schema) == []
 
@@ -231,14 +233,14 @@ async def test_defect_trigger_over_a_generated_record_is_valid(defect: dict[str,
 @pytest.mark.parametrize("sample", SAMPLES, ids=sample_id)
 def test_sample_is_well_formed(sample: dict[str, Any]) -> None:
     assert sample["domain"] == "ecommerce"
-    assert sample["entity"] in PREDEFINED
+    assert sample["entity"] in ENTITIES
     assert isinstance(sample["description"], str) and sample["description"].strip()
     assert 2024 <= date.fromisoformat(sample["sample_date"]).year <= 2026
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=sample_id)
 def test_sample_record_is_valid_and_coherent(sample: dict[str, Any]) -> None:
-    schema = PREDEFINED[sample["entity"]]
+    schema = predefined_schema(sample["entity"])
     record = tagged(sample["anonymized_data"])
     tracker = CoherenceTracker(schema)
 
@@ -260,7 +262,7 @@ def stat_field(schema: EntitySchema, key: str) -> tuple[FieldSpec | None, bool]:
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=sample_id)
 def test_sample_stats_name_real_fields_and_are_consistent(sample: dict[str, Any]) -> None:
-    schema = PREDEFINED[sample["entity"]]
+    schema = predefined_schema(sample["entity"])
     stats = sample["distribution_stats"]
     assert stats
 

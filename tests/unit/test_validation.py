@@ -6,15 +6,16 @@ from typing import Any
 
 import pytest
 
-from generators.core.errors import ScenarioPlanError
+from generators.core.errors import Problem, ScenarioPlanError
 from generators.core.request import (
     FieldConstraint,
     FieldSpec,
     FieldType,
     GenerationRequest,
     Scenario,
+    plan_scenarios,
 )
-from generators.quality.validation import Problem, plan_scenarios, validate_request
+from generators.quality.validation import validate_request
 
 MAX_RECORDS = 10_000
 

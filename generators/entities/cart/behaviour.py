@@ -6,16 +6,27 @@ Scenario names: `single_item` (one item), `high_value` (total > $500), `empty`/`
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from random import Random
 from typing import Any
 
+from generators.core.protocol import Record
+from generators.core.schema import EntitySchema
+from generators.entities.basket import (
+    BasketEdgeCases,
+    basket_scenario_problems,
+    recompute_money,
+    sum_of_items,
+)
+from generators.entities.behaviour import EntityBehaviour
 from generators.values.catalogue import THEMES
 from generators.values.clock import HOUR_TEXTS, MINUTES_SECONDS, hour_text, utc_iso
 from generators.values.context import DAY, HOUR, YEAR, BuildContext
+from generators.values.edge_moments import EdgeCase, time_edge_cases
 from generators.values.ids import UniqueIds, plain_template, run_ends
-from generators.values.line_items import LineItemMaker
-from generators.values.money import NO_TAX, TAX_RATES, tax_cents
-from generators.values.scenario_words import BasketShape, basket_shape
+from generators.values.line_items import BasketShape, LineItemMaker, basket_shape
+from generators.values.money import NO_TAX, TAX_RATES, adds_up, exact_cents, tax_cents
+from generators.values.timeline import in_order
 
 #: Bits drawn per cart, cut into its own choices. Their sizes multiply to under 2**114 (even
 #: with an 18-digit customer number), so each choice is uniform to within 2**-46.
@@ -195,3 +206,47 @@ class CartBuilder:
             "created_at": created_at,
             "updated_at": utc_iso(updated)[0],
         }
+
+
+def checks(record: Mapping[str, Any]) -> Iterator[tuple[str, bool]]:
+    items_sum = sum_of_items(record)
+    yield (
+        "cart: subtotal = sum(items.quantity * items.price)",
+        (items_sum is not None and exact_cents(record.get("subtotal")) == items_sum),
+    )
+    yield (
+        "cart: total = subtotal + tax",
+        adds_up(record.get("total"), record.get("subtotal"), record.get("tax")),
+    )
+    yield (
+        "cart: created_at <= updated_at",
+        in_order(record.get("created_at"), record.get("updated_at")),
+    )
+
+
+def edge_cases(schema: EntitySchema, reference_year: int) -> list[tuple[str, EdgeCase]]:
+    """The edge cases of the traditional path:
+    `single_max_quantity_item`, `max_price_item`, `min_price_item`, `tax_half_cent`,
+    `unicode_item_names`, `empty_cart`, `leap_day_created_at`, `dst_boundary_created_at`; money
+    stays exact, in cents."""
+    year = reference_year - 1
+    basket = BasketEdgeCases(schema, ())
+
+    def empty(record: Record, _rng: Random, _i: int) -> bool:
+        record.update(items=[], subtotal=0.0, tax=0.0, total=0.0, _shopping_occasion=None)
+        return True
+
+    return [
+        *basket.kinds(),
+        ("empty_cart", empty),
+        *time_edge_cases("created_at", ("updated_at",), year),
+    ]
+
+
+BEHAVIOUR = EntityBehaviour(
+    builder=CartBuilder,
+    checks=checks,
+    edge_cases=edge_cases,
+    repair=recompute_money,
+    scenario_problems=basket_scenario_problems,
+)

@@ -8,21 +8,27 @@ shipping method (`same_day`, `bopis`, ...) named in them; `happy_path` orders ar
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from random import Random
 from typing import Any
 
+from generators.core.schema import EntitySchema
+from generators.entities.basket import (
+    BasketEdgeCases,
+    basket_scenario_problems,
+    recompute_money,
+    sum_of_items,
+)
+from generators.entities.behaviour import EntityBehaviour
 from generators.values.catalogue import THEMES
 from generators.values.context import DAY, HOUR, BuildContext, utc_datetime
-from generators.values.line_items import LineItemMaker
-from generators.values.money import NO_TAX, TAX_RATES, dollars, tax_cents
+from generators.values.edge_moments import EdgeCase, time_edge_cases
+from generators.values.line_items import BasketShape, LineItemMaker, basket_shape
+from generators.values.money import NO_TAX, TAX_RATES, adds_up, dollars, exact_cents, tax_cents
 from generators.values.people import make_address
 from generators.values.sampling import WeightedChoice, draw_int, pick
-from generators.values.scenario_words import (
-    BasketShape,
-    basket_shape,
-    value_named_by,
-    without_failures,
-)
+from generators.values.scenario_words import value_named_by, without_failures
+from generators.values.timeline import in_order
 
 #: Flat shipping fee in cents by method; standard ships free from FREE_SHIPPING_CENTS.
 SHIPPING_CENTS: dict[str, int] = {"standard": 5_95, "express": 14_95, "same_day": 19_95, "bopis": 0}
@@ -104,3 +110,50 @@ class OrderBuilder:
             "shipped_at": utc_datetime(shipped).isoformat() if shipped else None,
             "delivered_at": utc_datetime(delivered).isoformat() if delivered else None,
         }
+
+
+#: (has shipped_at, has delivered_at) by status; every other status has neither.
+_ORDER_TIMELINE = {"shipped": (True, False), "delivered": (True, True)}
+
+
+def checks(record: Mapping[str, Any]) -> Iterator[tuple[str, bool]]:
+    items_sum = sum_of_items(record)
+    yield (
+        "order: subtotal = sum(items.quantity * items.price)",
+        (items_sum is not None and exact_cents(record.get("subtotal")) == items_sum),
+    )
+    yield (
+        "order: total = subtotal + shipping + tax",
+        adds_up(
+            record.get("total"), record.get("subtotal"), record.get("shipping"), record.get("tax")
+        ),
+    )
+    shipped, delivered = record.get("shipped_at"), record.get("delivered_at")
+    yield (
+        "order: placed_at <= shipped_at <= delivered_at",
+        in_order(record.get("placed_at"), shipped, delivered),
+    )
+    expected = _ORDER_TIMELINE.get(str(record.get("status")), (False, False))
+    actual = (shipped is not None, delivered is not None)
+    yield "order: timeline agrees with status", actual == expected
+
+
+def edge_cases(schema: EntitySchema, reference_year: int) -> list[tuple[str, EdgeCase]]:
+    """The edge cases of the traditional path:
+    the cart's but `empty_cart`, with `placed_at` (and the timeline after it) moved:
+    `leap_day_placed_at`, `dst_boundary_placed_at`; money stays exact, in cents."""
+    year = reference_year - 1
+    basket = BasketEdgeCases(schema, ("shipping",))
+    return [
+        *basket.kinds(),
+        *time_edge_cases("placed_at", ("shipped_at", "delivered_at"), year),
+    ]
+
+
+BEHAVIOUR = EntityBehaviour(
+    builder=OrderBuilder,
+    checks=checks,
+    edge_cases=edge_cases,
+    repair=recompute_money,
+    scenario_problems=basket_scenario_problems,
+)

@@ -8,15 +8,23 @@ that expired before the payment, which is then declined); `happy_path` payments 
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterator, Mapping
+from datetime import datetime
 from random import Random
 from typing import Any
 
+from generators.core.protocol import Record
+from generators.core.schema import EntitySchema
+from generators.entities.behaviour import EntityBehaviour, no_scenario_problems, nothing_derived
 from generators.entities.payment import CARD_METHODS
-from generators.values.cards import CARD_NETWORKS, make_card_number
+from generators.values.cards import CARD_NETWORKS, brand_of, luhn_valid, make_card_number
 from generators.values.context import YEAR, BuildContext, utc_datetime
+from generators.values.edge_moments import EdgeCase, time_edge_cases
 from generators.values.money import dollars
 from generators.values.sampling import WeightedChoice, draw_int, pick
 from generators.values.scenario_words import names, value_named_by, without_failures
+from generators.values.timeline import parse_moment
 
 _METHOD_WEIGHTS = {
     "credit_card": 45,
@@ -102,3 +110,62 @@ class PaymentBuilder:
             low = self._min_cents
             high = self._max_cents if self._max_cents is not None else 2 * self._min_cents
         return draw_int(rng, low, max(low, high))
+
+
+def checks(record: Mapping[str, Any]) -> Iterator[tuple[str, bool]]:
+    number = record.get("card_number")
+    yield (
+        "payment: card fields exactly for card methods",
+        (number is not None) == (record.get("method") in CARD_METHODS),
+    )
+    if number is None:
+        return
+    text = str(number)
+    yield "payment: card_number passes Luhn", luhn_valid(text)
+    yield "payment: card_brand matches card_number", brand_of(text) == record.get("card_brand")
+    expiry, created = record.get("card_expiry"), parse_moment(record.get("created_at"))
+    if isinstance(expiry, str) and created is not None and record.get("status") != "declined":
+        month, _, year = expiry.partition("/")
+        valid_through = (2000 + int(year), int(month)) if f"{month}{year}".isdigit() else (0, 0)
+        yield "payment: card not expired", valid_through >= (created.year, created.month)
+
+
+def edge_cases(schema: EntitySchema, reference_year: int) -> list[tuple[str, EdgeCase]]:
+    """The edge cases of the traditional path:
+    `min_amount`, `max_amount`, `card_expiring_this_month`, `leap_day_created_at`,
+    `dst_boundary_created_at`."""
+    year = reference_year - 1
+    rule = schema.rule("amount")
+    min_cents = math.ceil(rule.min * 100) if rule.min is not None else 1
+    max_cents = math.floor(rule.max * 100) if rule.max is not None else 99_999_99
+
+    def amount(cents: int) -> EdgeCase:
+        def apply(record: Record, _rng: Random, _i: int) -> bool:
+            record["amount"] = dollars(cents)
+            return True
+
+        return apply
+
+    def expiring(record: Record, _rng: Random, _i: int) -> bool:
+        created = record.get("created_at")
+        if not record.get("card_expiry") or not isinstance(created, str):
+            return False
+        moment = datetime.fromisoformat(created)
+        record["card_expiry"] = f"{moment.month:02d}/{moment.year % 100:02d}"
+        return True
+
+    return [
+        ("min_amount", amount(min_cents)),
+        ("max_amount", amount(max_cents)),
+        ("card_expiring_this_month", expiring),
+        *time_edge_cases("created_at", (), year),
+    ]
+
+
+BEHAVIOUR = EntityBehaviour(
+    builder=PaymentBuilder,
+    checks=checks,
+    edge_cases=edge_cases,
+    repair=nothing_derived,
+    scenario_problems=no_scenario_problems,
+)

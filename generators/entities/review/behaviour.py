@@ -8,15 +8,21 @@ lexicon, neutral ones none). Scenario names: any sentiment they mention (`negati
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Mapping
 from random import Random
 from typing import Any
 
+from generators.core.protocol import Record
+from generators.core.schema import EntitySchema
+from generators.entities.behaviour import EntityBehaviour, no_scenario_problems, nothing_derived
 from generators.entities.review import SENTIMENT_RATINGS
 from generators.values.catalogue import ALL_PRODUCTS
 from generators.values.context import YEAR, BuildContext, utc_datetime
+from generators.values.edge_moments import EdgeCase, time_edge_cases
 from generators.values.line_items import ProductVariants
 from generators.values.sampling import WeightedChoice, draw_int, pick
 from generators.values.scenario_words import value_named_by
+from generators.values.sentiment import polarity
 
 TITLES: dict[str, tuple[str, ...]] = {
     "positive": ("Love it!", "Great buy", "Highly recommend", "Perfect fit", "Five stars"),
@@ -114,3 +120,70 @@ class ReviewBuilder:
             weights = tuple(_SENTIMENT_WEIGHTS.get(s, 10) for s in options)
             choice = self._sentiment_choices[scenario] = WeightedChoice(options, weights)
         return choice
+
+
+def checks(record: Mapping[str, Any]) -> Iterator[tuple[str, bool]]:
+    sentiment = str(record.get("sentiment"))
+    allowed_ratings = SENTIMENT_RATINGS.get(sentiment, ())
+    yield "review: rating agrees with sentiment", record.get("rating") in allowed_ratings
+    body = record.get("body")
+    if isinstance(body, str):
+        tone = polarity(body)
+        agrees = {"positive": tone > 0, "negative": tone < 0}.get(sentiment, abs(tone) <= 1)
+        yield "review: body carries the sentiment", agrees
+
+
+def edge_cases(schema: EntitySchema, reference_year: int) -> list[tuple[str, EdgeCase]]:
+    """The edge cases of the traditional path:
+    `rating_min_for_sentiment`, `rating_max_for_sentiment`, `zero_helpful_votes`
+    (`min_helpful_votes` when a rule raises the minimum), `emoji_text`, `leap_day_created_at`,
+    `dst_boundary_created_at`."""
+    year = reference_year - 1
+    rating = schema.rule("rating")
+    low_rating = math.ceil(rating.min) if rating.min is not None else 1
+    high_rating = math.floor(rating.max) if rating.max is not None else 5
+    votes = schema.rule("helpful_votes")
+    min_votes = math.ceil(votes.min) if votes.min is not None else 0
+    max_votes = math.floor(votes.max) if votes.max is not None else None
+
+    def rating_end(low: bool) -> EdgeCase:
+        def apply(record: Record, _rng: Random, _i: int) -> bool:
+            allowed = [
+                r
+                for r in SENTIMENT_RATINGS.get(str(record.get("sentiment")), ())
+                if low_rating <= r <= high_rating
+            ]
+            if not allowed:
+                return False
+            record["rating"] = allowed[0] if low else allowed[-1]
+            return True
+
+        return apply
+
+    def fewest_votes(record: Record, _rng: Random, _i: int) -> bool:
+        if max_votes is not None and min_votes > max_votes:
+            return False
+        record["helpful_votes"] = min_votes
+        return True
+
+    def emoji(record: Record, _rng: Random, _i: int) -> bool:
+        record["title"] = f"{record.get('title', '')} ✨🛍️"
+        record["body"] = f"{record.get('body', '')} 📦👀"
+        return True
+
+    return [
+        ("rating_min_for_sentiment", rating_end(True)),
+        ("rating_max_for_sentiment", rating_end(False)),
+        ("zero_helpful_votes" if min_votes == 0 else "min_helpful_votes", fewest_votes),
+        ("emoji_text", emoji),
+        *time_edge_cases("created_at", (), year),
+    ]
+
+
+BEHAVIOUR = EntityBehaviour(
+    builder=ReviewBuilder,
+    checks=checks,
+    edge_cases=edge_cases,
+    repair=nothing_derived,
+    scenario_problems=no_scenario_problems,
+)

@@ -8,19 +8,28 @@ tier they mention (`platinum_members`).
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Iterator, Mapping
+from datetime import date
 from random import Random
 from typing import Any
 
+from generators.core.protocol import Record
+from generators.core.schema import EntitySchema
+from generators.entities.behaviour import EntityBehaviour, no_scenario_problems
 from generators.entities.user import TIER_POINTS
 from generators.values.clock import date_iso, utc_iso
 from generators.values.context import YEAR, BuildContext, utc_datetime
+from generators.values.edge_moments import EdgeCase, leap_moment, time_edge_cases
 from generators.values.ids import UniqueIds, UniqueNumbers, plain_template
 from generators.values.people import (
     EMAIL_DOMAINS,
     EMAIL_SHAPES,
+    email_local_part,
     local_part_shape,
     make_address,
     make_phone,
+    name_key,
     name_keys,
 )
 from generators.values.sampling import WeightedChoice
@@ -108,3 +117,90 @@ class UserBuilder:
 
 def _keys(names: tuple[str, ...], fallback: str) -> tuple[str, ...]:
     return tuple(key or fallback for key in name_keys(names))
+
+
+def checks(record: Mapping[str, Any]) -> Iterator[tuple[str, bool]]:
+    email = record.get("email")
+    local = name_key(email.partition("@")[0]) if isinstance(email, str) else ""
+    names = [name_key(str(record.get(f) or "")) for f in ("first_name", "last_name")]
+    yield "user: email derived from name", any(len(n) > 1 and n in local for n in names)
+    points_range = TIER_POINTS.get(str(record.get("loyalty_tier")))
+    points = record.get("loyalty_points")
+    if points_range is not None and isinstance(points, int):
+        yield "user: loyalty_points within tier", points_range[0] <= points <= points_range[1]
+
+
+_UNICODE_FIRST = ("José", "Zoë", "Björn", "Chloé", "Łukasz", "Siân")
+
+
+_UNICODE_LAST = ("Müller", "Núñez", "Ødegård", "O'Brien-Đặng", "Nakamura 中村", "Çelik")
+
+
+_EMAIL_SUFFIX = re.compile(r"(\d*)@(.+)$")
+
+
+def edge_cases(schema: EntitySchema, reference_year: int) -> list[tuple[str, EdgeCase]]:
+    """The edge cases of the traditional path:
+    `unicode_names`, `leap_day_birth`, `loyalty_points_tier_min`, `loyalty_points_tier_max`,
+    `leap_day_created_at`, `dst_boundary_created_at`."""
+    year = reference_year - 1
+    points = schema.rule("loyalty_points")
+    min_points = math.ceil(points.min) if points.min is not None else None
+    max_points = math.floor(points.max) if points.max is not None else None
+    leap_birth = date(leap_moment(year - 17).year, 2, 29)
+
+    def unicode_names(record: Record, rng: Random, index: int) -> bool:
+        email = record.get("email")
+        match = _EMAIL_SUFFIX.search(email) if isinstance(email, str) else None
+        if match is None:
+            return False
+        first = _UNICODE_FIRST[index % len(_UNICODE_FIRST)]
+        last = _UNICODE_LAST[index % len(_UNICODE_LAST)]
+        record["first_name"], record["last_name"] = first, last
+        record["email"] = f"{email_local_part(rng, first, last)}{match.group(1)}@{match.group(2)}"
+        return True
+
+    def leap_birth_day(record: Record, _rng: Random, _i: int) -> bool:
+        record["date_of_birth"] = leap_birth.isoformat()
+        return True
+
+    def tier_end(low: bool) -> EdgeCase:
+        def apply(record: Record, _rng: Random, _i: int) -> bool:
+            bounds = TIER_POINTS.get(str(record.get("loyalty_tier")))
+            if bounds is None:
+                return False
+            lo = max(bounds[0], min_points) if min_points is not None else bounds[0]
+            hi = min(bounds[1], max_points) if max_points is not None else bounds[1]
+            if lo > hi:
+                return False
+            record["loyalty_points"] = lo if low else hi
+            return True
+
+        return apply
+
+    return [
+        ("unicode_names", unicode_names),
+        ("leap_day_birth", leap_birth_day),
+        ("loyalty_points_tier_min", tier_end(True)),
+        ("loyalty_points_tier_max", tier_end(False)),
+        *time_edge_cases("created_at", (), year),
+    ]
+
+
+def recompute_email(record: Record, skeleton: Record) -> None:
+    email, first, last = skeleton.get("email"), record.get("first_name"), record.get("last_name")
+    if not (isinstance(email, str) and isinstance(first, str) and isinstance(last, str)):
+        return
+    match = _EMAIL_SUFFIX.search(email)
+    local = ".".join(part for part in (name_key(first), name_key(last)) if part)
+    if match and local:
+        record["email"] = f"{local}{match.group(1)}@{match.group(2)}"
+
+
+BEHAVIOUR = EntityBehaviour(
+    builder=UserBuilder,
+    checks=checks,
+    edge_cases=edge_cases,
+    repair=recompute_email,
+    scenario_problems=no_scenario_problems,
+)

@@ -14,10 +14,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
+from generators.core.errors import PatternStoreUnavailable
 from generators.core.protocol import GenerationPath, PathOutcome, Record, RunGenerator
 from generators.core.request import GenerationRequest
 from generators.core.schema import EntitySchema
-from generators.knowledge.model import PatternStoreUnavailable, RetrievedContext
+from generators.knowledge.model import RetrievedContext
 from generators.knowledge.query import pattern_query
 from generators.paths.llm.backend import LLMBackend
 from generators.paths.llm.generator import LLMGenerator, LLMOptions

@@ -17,23 +17,16 @@ import dataclasses
 
 from generators.core.request import FieldSpec, FieldType
 from generators.core.schema import EntitySchema, field_name_words
+from generators.entities.registry import entity_of
 
-#: For each predefined entity: the top-level fields the model writes, and for arrays of objects
-#: the element fields it writes (code fills the rest of each element, e.g. `sku`).
-_PREDEFINED: dict[str, dict[str, tuple[str, ...]]] = {
-    "cart": {"items": ("name", "quantity", "price", "category")},
-    "order": {"items": ("name", "quantity", "price", "category")},
-    "review": {"product_name": (), "rating": (), "sentiment": (), "title": (), "body": ()},
-    "user": {"first_name": (), "last_name": ()},
-    "payment": {"amount": (), "status": ()},
-}
 _ID_WORDS = frozenset({"id", "uuid", "sku", "code", "number", "key"})
 
 
 def judgement_fields(schema: EntitySchema) -> tuple[FieldSpec, ...]:
     """The fields (with nested subsets) the model is asked to write for `schema`."""
-    if schema.predefined and schema.name in _PREDEFINED:
-        wanted = _PREDEFINED[schema.name]
+    entity = entity_of(schema)
+    if entity is not None:
+        wanted = entity.model_writes
         return tuple(
             _subset(spec, wanted[spec.name]) for spec in schema.fields if spec.name in wanted
         )

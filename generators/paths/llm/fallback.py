@@ -12,8 +12,8 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
+from generators.core.errors import LLMError, LLMUnavailableError
 from generators.paths.llm.backend import LLMBackend
-from generators.paths.llm.errors import LLMError, LLMUnavailableError
 from generators.paths.llm.report import FallbackStep, LLMReport
 
 T = TypeVar("T")

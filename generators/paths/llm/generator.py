@@ -18,14 +18,15 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from generators.core.errors import FallbackReason, LLMOutputError, LLMRefusalError
 from generators.core.protocol import GenerationPath, Generator, PathOutcome, Record, RunGenerator
 from generators.core.request import FieldSpec, GenerationRequest
 from generators.core.schema import EntitySchema
 from generators.paths.llm.backend import LLMBackend
 from generators.paths.llm.division import judgement_fields
-from generators.paths.llm.errors import FallbackReason, LLMOutputError, LLMRefusalError
 from generators.paths.llm.fallback import FallbackChain
 from generators.paths.llm.json_schema import records_json_schema
+from generators.paths.llm.merge import merge_batch
 from generators.paths.llm.parsing import reply_records
 from generators.paths.llm.prompt_builder import (
     BatchSlice,
@@ -37,7 +38,6 @@ from generators.paths.llm.prompt_builder import (
 from generators.paths.llm.prompts.system import build_system_prompt
 from generators.paths.llm.prompts.templates import TEMPLATE_TAGS, TemplateKind
 from generators.paths.llm.record_checks import record_problems
-from generators.paths.llm.repair import merge_batch
 from generators.paths.llm.report import FallbackStep, LLMReport
 from generators.values.overrides import Override, apply_overrides, compile_overrides
 

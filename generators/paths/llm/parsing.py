@@ -11,8 +11,8 @@ import json
 import re
 from typing import Any
 
+from generators.core.errors import LLMOutputError
 from generators.paths.llm.backend import LLMReply
-from generators.paths.llm.errors import LLMOutputError
 from generators.paths.llm.json_schema import RECORDS_KEY
 
 _FENCE = re.compile(r"```[a-zA-Z0-9_-]*\s*\n(.*?)```", re.DOTALL)

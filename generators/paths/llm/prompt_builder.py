@@ -13,16 +13,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from generators.core.hints import Hint, has_hint, wants_edge_cases
 from generators.core.request import FieldConstraint, FieldSpec, GenerationRequest
 from generators.core.schema import EntitySchema, children, is_free_text, iter_field_paths
+from generators.entities.registry import entity_of
 from generators.paths.llm.prompts.templates import TEMPLATE_TAGS, TEMPLATES, TemplateKind
 from generators.paths.llm.record_checks import quote_problems
 
 OPEN_DATA, CLOSE_DATA = "<caller_data>", "</caller_data>"
 _DELIMITER = re.compile(r"</?\s*caller_data\s*>", re.IGNORECASE)
-_EDGE_HINTS = frozenset({"edge_case", "edge-case", "edge cases", "edge_cases", "edge"})
-_TEXT_ENTITIES = frozenset({"review"})
-_COHERENT_ENTITIES = frozenset({"cart", "order"})
 TOOL_NAME = "emit_records"
 
 
@@ -57,14 +56,15 @@ def choose_template(
 ) -> TemplateKind:
     """Edge case > RAG > coherent entity > text content > general."""
     context = context or {}
-    if request.defect_triggering or any(request.has_hint(h) for h in _EDGE_HINTS):
+    if wants_edge_cases(request):
         return TemplateKind.EDGE_CASE
     if context.get("examples"):
         return TemplateKind.RAG
-    if request.has_hint("coherent") or (schema.predefined and schema.name in _COHERENT_ENTITIES):
+    entity = entity_of(schema)
+    if has_hint(request, Hint.COHERENT) or (entity is not None and entity.item_coherence):
         return TemplateKind.COHERENT
     free_text = any(is_free_text(spec) for _, spec in iter_field_paths(schema.fields))
-    if free_text or (schema.predefined and schema.name in _TEXT_ENTITIES):
+    if free_text or (entity is not None and entity.text_content):
         return TemplateKind.TEXT_CONTENT
     return TemplateKind.GENERAL
 

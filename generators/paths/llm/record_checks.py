@@ -7,14 +7,12 @@ sentiment") only feed the coherence score: retrying on a heuristic would waste c
 
 from __future__ import annotations
 
-import dataclasses
-from collections import Counter
 from collections.abc import Sequence
 
 from generators.core.protocol import Record
 from generators.core.schema import EntitySchema
-from generators.paths.llm.repair import scenario_shape_problems
-from generators.quality.coherence import CoherenceTracker
+from generators.entities.lookup import behaviour_of
+from generators.quality.coherence import RuleChecker
 
 #: At most this many problems are quoted in a retry prompt.
 MAX_QUOTED_PROBLEMS = 20
@@ -22,16 +20,12 @@ MAX_QUOTED_PROBLEMS = 20
 
 def record_problems(records: Sequence[Record], schema: EntitySchema) -> list[str]:
     """`record <position> (<scenario>): <rule>` for each schema rule a record breaks."""
-    tracker = CoherenceTracker(dataclasses.replace(schema, predefined=False))
+    checker = RuleChecker(schema)
     problems: list[str] = []
     for position, record in enumerate(records):
-        before = Counter(tracker.violations)
-        tracker.add((record,))
-        broken = tracker.violations - before
-        problems += [
-            f"record {position} ({record.get('_scenario')}): {rule}" for rule in sorted(broken)
-        ]
-    return problems + scenario_shape_problems(records, schema)
+        scenario = record.get("_scenario")
+        problems += [f"record {position} ({scenario}): {rule}" for rule in checker.broken(record)]
+    return problems + behaviour_of(schema).scenario_problems(records)
 
 
 def quote_problems(problems: Sequence[str]) -> str:

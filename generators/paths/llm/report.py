@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from generators.core.errors import FallbackReason
 from generators.core.protocol import GenerationPath
 from generators.paths.llm.backend import LLMReply
-from generators.paths.llm.errors import FallbackReason
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,10 +15,11 @@ from generators.core.protocol import Record
 from generators.core.request import GenerationRequest
 from generators.core.schema import EntitySchema
 from generators.core.seeding import stable_seed
+from generators.entities.lookup import behaviour_of
 from generators.knowledge.model import RetrievedContext
-from generators.paths.llm.repair import recompute_derived
 from generators.paths.rag.distributions import shape
-from generators.paths.rag.overlay import RuleChecker, overlay
+from generators.paths.rag.overlay import overlay
+from generators.quality.coherence import RuleChecker
 from generators.values.identity import identifier_paths
 from generators.values.overrides import Override, apply_overrides, compile_overrides
 
@@ -35,6 +36,7 @@ class RecordAdapter:
         self._seed = request.effective_seed
         self._keep = identifier_paths(schema)
         self._checker = RuleChecker(schema)
+        self._repair = behaviour_of(schema).repair
         self._sources = _sources(retrieved, request)
         self._stats = retrieved.samples[0].stats if retrieved.samples else None
         self._overrides: dict[str, tuple[Override, ...]] = {
@@ -61,7 +63,7 @@ class RecordAdapter:
             shaped = copy.deepcopy(result)
             rng = Random(stable_seed(f"{self._seed}:{index}", "production"))
             if shape(shaped, self._stats, self._schema, rng):
-                recompute_derived(shaped, record, self._schema)
+                self._repair(shaped, record)
                 if not self._checker.violations(shaped):
                     result = shaped
                     label = label if label != "generated" else "production"

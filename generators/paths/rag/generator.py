@@ -8,10 +8,11 @@ import time
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
+from generators.core.errors import PatternStoreUnavailable
 from generators.core.protocol import GenerationPath, Generator, PathOutcome, Record, RunGenerator
 from generators.core.request import GenerationRequest
 from generators.core.schema import EntitySchema
-from generators.knowledge.model import PatternStore, PatternStoreUnavailable, RetrievedContext
+from generators.knowledge.model import PatternStore, RetrievedContext
 from generators.knowledge.query import pattern_query
 from generators.paths.rag.adapter import SOURCE_TAG, RecordAdapter
 

@@ -12,36 +12,15 @@ record is used as it is: an adapted record is never invalid.
 from __future__ import annotations
 
 import copy
-import dataclasses
 import math
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from generators.core.protocol import Record
 from generators.core.request import FieldSpec, FieldType
 from generators.core.schema import EntitySchema, children
-from generators.paths.llm.repair import recompute_derived
-from generators.quality.coherence import CoherenceTracker
-
-
-class RuleChecker:
-    """The schema's field rules, compiled once: `violations(record)` lists (dotted path, rule)
-    for each rule the record breaks (entity heuristics aside: they only feed the score)."""
-
-    def __init__(self, schema: EntitySchema) -> None:
-        self._tracker = CoherenceTracker(dataclasses.replace(schema, predefined=False))
-
-    def violations(self, record: Mapping[str, Any]) -> list[tuple[str, str]]:
-        before = Counter(self._tracker.violations)
-        self._tracker.add((record,))
-        broken = self._tracker.violations - before
-        return [_path_and_rule(name) for name in broken]
-
-
-def _path_and_rule(name: str) -> tuple[str, str]:
-    path, _, rule = name.rpartition(": ")
-    return path, rule
+from generators.entities.lookup import behaviour_of
+from generators.quality.coherence import RuleChecker
 
 
 def overlay(
@@ -61,7 +40,7 @@ def overlay(
     for attempt in range(2):
         broken = check.violations(merged)
         if not broken:
-            recompute_derived(merged, base, schema)
+            behaviour_of(schema).repair(merged, base)
             return merged if not check.violations(merged) else None
         if attempt:
             return None

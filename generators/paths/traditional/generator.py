@@ -17,13 +17,12 @@ from datetime import datetime
 from random import Random
 from typing import Any
 
+from generators.core.hints import wants_edge_cases
 from generators.core.protocol import GenerationPath, Generator, Record
-from generators.core.request import GenerationRequest
+from generators.core.request import GenerationRequest, plan_scenarios
 from generators.core.schema import EntitySchema
-from generators.entities.builders import ENTITY_BUILDERS
-from generators.paths.traditional.custom_records import CustomRecordBuilder
-from generators.paths.traditional.edge_cases import EdgeCaseLayer, wants_edge_cases
-from generators.quality.validation import plan_scenarios
+from generators.entities.lookup import behaviour_of
+from generators.paths.traditional.edge_cases import EdgeCaseLayer
 from generators.values.context import (
     DEFAULT_REFERENCE_TIME,
     BatchRecordBuilder,
@@ -121,5 +120,4 @@ class TraditionalGenerator(Generator):
             count=request.count,
             reference_epoch=self._reference_epoch,
         )
-        entity_builder = ENTITY_BUILDERS.get(schema.name) if schema.predefined else None
-        return entity_builder(context) if entity_builder else CustomRecordBuilder(context)
+        return behaviour_of(schema).builder(context)
