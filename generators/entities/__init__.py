@@ -1,1 +1,1 @@
-"""TODO"""
+"""Predefined entities, one package each (declaration + worker behaviour), and the custom one."""

@@ -63,15 +63,16 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any, Protocol
 
 import orjson
 
 from generators.core.errors import SqlValueError
-from generators.core.request import FieldSpec, FieldType, OutputFormat, Scenario
+from generators.core.request import FieldSpec, OutputFormat, Scenario
 from generators.core.schema import EntitySchema, children
-from generators.values.date_formats import strftime_pattern
+from generators.kinds.kind import SqlType
+from generators.kinds.registry import kind_of
+from generators.values.timeline import is_iso_date, is_iso_datetime
 
 RECORD_TAGS: tuple[str, ...] = ("_index", "_scenario")
 
@@ -172,7 +173,7 @@ def _leaf_paths(fields: tuple[FieldSpec, ...], prefix: str) -> list[str]:
     for spec in fields:
         path = f"{prefix}{spec.name}"
         nested = children(spec)
-        if spec.type in (FieldType.OBJECT, FieldType.ADDRESS) and nested:
+        if kind_of(spec.type).flattens and nested:
             paths += _leaf_paths(nested, f"{path}.")
         else:
             paths.append(path)  # a scalar, an array, or an object of unknown shape: one cell
@@ -233,18 +234,6 @@ class CsvChunkFormatter:
 MAX_IDENTIFIER_LENGTH = 63
 _NOT_IDENTIFIER = re.compile(r"[^A-Za-z0-9_]+")
 _INT64 = (-(2**63), 2**63 - 1)
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_ISO_DATETIME = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?"
-    r"(?:Z|[+-][0-9]{2}:[0-9]{2})"
-)
-
-SQL_BIGINT = "BIGINT"
-SQL_DOUBLE = "DOUBLE PRECISION"
-SQL_BOOLEAN = "BOOLEAN"
-SQL_DATE = "DATE"
-SQL_TIMESTAMPTZ = "TIMESTAMP WITH TIME ZONE"
-SQL_TEXT = "TEXT"
 
 
 def _clean_identifier(name: str) -> str:
@@ -343,29 +332,6 @@ def _quoted(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def is_iso_date(value: Any) -> bool:
-    """`YYYY-MM-DD`, a real day: what a DATE column takes on SQLite and PostgreSQL alike."""
-    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
-        return False
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
-def is_iso_datetime(value: Any) -> bool:
-    """ISO 8601 date and time with `Z` or a `±HH:MM` offset (a naive time would be read in the
-    server's time zone): what a TIMESTAMP WITH TIME ZONE column takes as the same instant."""
-    if not isinstance(value, str) or not _ISO_DATETIME.fullmatch(value):
-        return False
-    try:
-        datetime.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
 def _unfit(key: str, value: Any, column_type: str, expected: str) -> SqlValueError:
     shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
     msg = f"SQL output: field {key!r} holds {shown}, which a {column_type} column cannot store "
@@ -416,11 +382,11 @@ def _literal_maker(key: str, column_type: str) -> Callable[[Any], str]:
         return _text_literal(key, value)
 
     makers: dict[str, Callable[[Any], str]] = {
-        SQL_BIGINT: bigint,
-        SQL_DOUBLE: double,
-        SQL_BOOLEAN: boolean,
-        SQL_DATE: iso_date,
-        SQL_TIMESTAMPTZ: iso_datetime,
+        SqlType.BIGINT: bigint,
+        SqlType.DOUBLE: double,
+        SqlType.BOOLEAN: boolean,
+        SqlType.DATE: iso_date,
+        SqlType.TIMESTAMPTZ: iso_datetime,
     }
     return makers.get(column_type, text)
 
@@ -438,32 +404,12 @@ class SqlColumn:
         return "NULL" if value is None else self.literal(value)
 
 
-_TYPED: dict[FieldType, str] = {
-    FieldType.INTEGER: SQL_BIGINT,
-    FieldType.FLOAT: SQL_DOUBLE,
-    FieldType.BOOLEAN: SQL_BOOLEAN,
-    FieldType.DATE: SQL_DATE,
-    FieldType.DATETIME: SQL_TIMESTAMPTZ,
-}
-_ISO_CHECK: dict[FieldType, Callable[[Any], bool]] = {
-    FieldType.DATE: is_iso_date,
-    FieldType.DATETIME: is_iso_datetime,
-}
-
-
 def sql_column_type(
     schema: EntitySchema, spec: FieldSpec, scenarios: Sequence[Scenario] = ()
-) -> str:
+) -> SqlType:
     """The column type of a top-level field (see the table in the module docstring)."""
-    column_type = _TYPED.get(spec.type, SQL_TEXT)
-    check = _ISO_CHECK.get(spec.type)
-    if check is not None:
-        if strftime_pattern(schema.rule(spec.name)) is not None:
-            return SQL_TEXT
-        overrides = (s.overrides.get(spec.name) for s in scenarios)
-        if any(raw is not None and not check(raw) for raw in overrides):
-            return SQL_TEXT
-    return column_type
+    overrides = [raw for s in scenarios if (raw := s.overrides.get(spec.name)) is not None]
+    return kind_of(spec.type).sql_type(schema.rule(spec.name), overrides)
 
 
 class SqlChunkFormatter:
@@ -473,7 +419,7 @@ class SqlChunkFormatter:
         self.table = sql_identifier(schema.name)
         tags = [*RECORD_TAGS, *schema.tags]
         keys = [*tags, *(spec.name for spec in schema.fields)]
-        types = [SQL_BIGINT if tag == "_index" else SQL_TEXT for tag in tags]
+        types = [SqlType.BIGINT if tag == "_index" else SqlType.TEXT for tag in tags]
         types += [sql_column_type(schema, spec, scenarios) for spec in schema.fields]
         names = unique_sql_identifiers(keys)
         self.columns: tuple[SqlColumn, ...] = tuple(

@@ -16,16 +16,16 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from generators.core.request import FieldConstraint, FieldSpec, FieldType
 from generators.core.schema import EntitySchema, children
 from generators.entities.lookup import behaviour_for
 from generators.entities.registry import entity_of
+from generators.kinds.registry import kind_of
 from generators.values.date_bounds import bound_check
 from generators.values.date_formats import strftime_pattern
 from generators.values.rule_values import numeric_enum_values
@@ -34,7 +34,6 @@ from generators.values.templates import FormatTemplate
 _FieldCheck = Callable[[Mapping[str, Any], "_Tally"], None]
 _EntityCheck = Callable[[Mapping[str, Any]], Iterator[tuple[str, bool]]]
 _NUMBER_TYPES = (int, float)
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 class _Tally:
@@ -119,7 +118,7 @@ def _compile_fields(
 def _compile_field(spec: FieldSpec, schema: EntitySchema, path: str) -> _FieldCheck:
     rule = schema.rule(path)
     value_checks = [
-        (f"{path}: type", _type_check(spec.type, rule)),
+        (f"{path}: type", kind_of(spec.type).is_value(rule)),
         *_rule_checks(path, rule, spec.type),
     ]
     nested = _compile_fields(children(spec), schema, f"{path}.")
@@ -145,29 +144,6 @@ def _compile_field(spec: FieldSpec, schema: EntitySchema, path: str) -> _FieldCh
                     child(element, tally)
 
     return check
-
-
-def _type_check(kind: FieldType, rule: FieldConstraint) -> Callable[[Any], bool]:
-    custom_format = strftime_pattern(rule) is not None
-    if kind is FieldType.INTEGER:
-        return lambda v: type(v) is int
-    if kind is FieldType.FLOAT:
-        return _is_number
-    if kind is FieldType.BOOLEAN:
-        return lambda v: isinstance(v, bool)
-    if kind in (FieldType.OBJECT, FieldType.ADDRESS):
-        return lambda v: isinstance(v, dict)
-    if kind is FieldType.ARRAY:
-        return lambda v: isinstance(v, list)
-    if kind is FieldType.EMAIL:
-        return lambda v: isinstance(v, str) and _EMAIL.fullmatch(v) is not None
-    if kind is FieldType.UUID:
-        return lambda v: isinstance(v, str) and _parses(uuid.UUID, v)
-    if kind is FieldType.DATE and not custom_format:
-        return lambda v: isinstance(v, str) and _parses(date.fromisoformat, v)
-    if kind is FieldType.DATETIME and not custom_format:
-        return lambda v: isinstance(v, str) and _is_iso_datetime_with_offset(v)
-    return lambda v: isinstance(v, str)
 
 
 def _rule_checks(
@@ -220,21 +196,6 @@ def _matches_strftime(text: str, pattern: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _parses(parse: Callable[[str], object], text: str) -> bool:
-    try:
-        parse(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _is_iso_datetime_with_offset(text: str) -> bool:
-    try:
-        return datetime.fromisoformat(text).tzinfo is not None
-    except ValueError:
-        return False
 
 
 def _is_number(value: Any) -> bool:

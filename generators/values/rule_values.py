@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 
 from generators.core.request import FieldConstraint, FieldType
-from generators.values.overrides import INT64_RANGE
+
+#: Integers must fit a signed 64-bit column (SQL BIGINT) and JSON encoders.
+INT64_RANGE = (-(2**63), 2**63 - 1)
 
 
 def numeric_enum_values(rule: FieldConstraint, kind: FieldType) -> tuple[int | float, ...]:

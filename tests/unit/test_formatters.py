@@ -26,13 +26,8 @@ from generators.core.request import (
 )
 from generators.core.schema import EntitySchema
 from generators.entities.registry import resolve_schema
+from generators.kinds.kind import SqlType
 from generators.output.formatters import (
-    SQL_BIGINT,
-    SQL_BOOLEAN,
-    SQL_DATE,
-    SQL_DOUBLE,
-    SQL_TEXT,
-    SQL_TIMESTAMPTZ,
     CsvChunkFormatter,
     JsonChunkFormatter,
     SqlChunkFormatter,
@@ -348,7 +343,7 @@ def expected_value(column_type: str, value: Any) -> Any:
     """What a column gives back for a JSON value, before dialect differences."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return None
-    if column_type == SQL_TEXT and not isinstance(value, str):
+    if column_type == SqlType.TEXT and not isinstance(value, str):
         return ("json", value)  # stored as JSON text, compared parsed
     return value
 
@@ -373,14 +368,14 @@ def assert_rows_match(
                 assert got is None, where
             elif isinstance(want, tuple):
                 assert json.loads(got) == want[1], where
-            elif column.type == SQL_BOOLEAN:
+            elif column.type == SqlType.BOOLEAN:
                 assert got in (True, False) and bool(got) is want, where
-            elif column.type == SQL_DATE and typed:
+            elif column.type == SqlType.DATE and typed:
                 assert isinstance(got, date) and got.isoformat() == want, where
-            elif column.type == SQL_TIMESTAMPTZ and typed:
+            elif column.type == SqlType.TIMESTAMPTZ and typed:
                 # PostgreSQL keeps the instant; the offset it was written with is not stored.
                 assert isinstance(got, datetime) and got == datetime.fromisoformat(want), where
-            elif column.type == SQL_DOUBLE:
+            elif column.type == SqlType.DOUBLE:
                 assert isinstance(got, float) and got == want, where
             else:
                 assert type(got) is type(want) and got == want, where
@@ -425,9 +420,13 @@ async def test_sql_with_hostile_override_values_round_trips_through_sqlite(
     sqlite_round_trip(formatter, records)
 
     assert formatter.table == '"hostile_notes"'
-    assert types["stamp"] == SQL_TEXT  # a strftime format is not a DATE
-    assert (types["born"], types["seen_at"]) == (SQL_DATE, SQL_TIMESTAMPTZ)
-    assert (types["age"], types["score"], types["active"]) == (SQL_BIGINT, SQL_DOUBLE, SQL_BOOLEAN)
+    assert types["stamp"] == SqlType.TEXT  # a strftime format is not a DATE
+    assert (types["born"], types["seen_at"]) == (SqlType.DATE, SqlType.TIMESTAMPTZ)
+    assert (types["age"], types["score"], types["active"]) == (
+        SqlType.BIGINT,
+        SqlType.DOUBLE,
+        SqlType.BOOLEAN,
+    )
     texts = {record["text"] for record in records}
     assert texts == set(HOSTILE_VALUES)
     assert {line["sku"] for record in records for line in record["lines"]} <= texts
@@ -517,8 +516,8 @@ def test_dates_overridden_with_non_iso_values_get_text_columns() -> None:
     typed = SqlChunkFormatter(schema, scenarios=[fine])
     text = SqlChunkFormatter(schema, scenarios=[fine, odd])
 
-    assert [c.type for c in typed.columns[2:]] == [SQL_DATE, SQL_TIMESTAMPTZ]
-    assert [c.type for c in text.columns[2:]] == [SQL_TEXT, SQL_TEXT]
+    assert [c.type for c in typed.columns[2:]] == [SqlType.DATE, SqlType.TIMESTAMPTZ]
+    assert [c.type for c in text.columns[2:]] == [SqlType.TEXT, SqlType.TEXT]
     sqlite_round_trip(text, records)
     with pytest.raises(SqlValueError, match=r"field 'day' holds '31/12/2024'.*DATE column"):
         typed.format(records, True)

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from generators.core.request import FieldSpec, FieldType
+from generators.core.request import FieldSpec
 from generators.core.schema import EntitySchema, field_name_words
 from generators.entities.registry import entity_of
+from generators.kinds.registry import kind_of
 
 _ID_WORDS = frozenset({"id", "uuid", "sku", "code", "number", "key"})
 
@@ -41,7 +42,7 @@ def _subset(spec: FieldSpec, nested: tuple[str, ...]) -> FieldSpec:
 
 
 def _is_custom_judgement(spec: FieldSpec, schema: EntitySchema) -> bool:
-    if spec.type is not FieldType.STRING:
+    if not kind_of(spec.type).free_for_model:
         return False
     rule = schema.rule(spec.name)
     if rule.format or rule.regex or rule.enum_values:

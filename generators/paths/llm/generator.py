@@ -22,6 +22,7 @@ from generators.core.errors import FallbackReason, LLMOutputError, LLMRefusalErr
 from generators.core.protocol import GenerationPath, Generator, PathOutcome, Record, RunGenerator
 from generators.core.request import FieldSpec, GenerationRequest
 from generators.core.schema import EntitySchema
+from generators.kinds.overrides import Override, apply_overrides, compile_overrides
 from generators.paths.llm.backend import LLMBackend
 from generators.paths.llm.division import judgement_fields
 from generators.paths.llm.fallback import FallbackChain
@@ -39,7 +40,6 @@ from generators.paths.llm.prompts.system import build_system_prompt
 from generators.paths.llm.prompts.templates import TEMPLATE_TAGS, TemplateKind
 from generators.paths.llm.record_checks import record_problems
 from generators.paths.llm.report import FallbackStep, LLMReport
-from generators.values.overrides import Override, apply_overrides, compile_overrides
 
 
 @dataclass(frozen=True, slots=True)

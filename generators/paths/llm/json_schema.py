@@ -12,23 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from generators.core.request import FieldSpec, FieldType
-from generators.core.schema import EntitySchema, children
+from generators.core.request import FieldSpec
+from generators.core.schema import EntitySchema
+from generators.kinds.registry import kind_of
 
 RECORDS_KEY = "records"
-
-_SCALARS: dict[FieldType, dict[str, Any]] = {
-    FieldType.STRING: {"type": "string"},
-    FieldType.INTEGER: {"type": "integer"},
-    FieldType.FLOAT: {"type": "number"},
-    FieldType.BOOLEAN: {"type": "boolean"},
-    FieldType.DATE: {"type": "string", "format": "date"},
-    FieldType.DATETIME: {"type": "string", "format": "date-time"},
-    FieldType.EMAIL: {"type": "string", "format": "email"},
-    FieldType.PHONE: {"type": "string"},
-    FieldType.UUID: {"type": "string", "format": "uuid"},
-    FieldType.ENUM: {"type": "string"},
-}
 
 
 def records_json_schema(
@@ -73,36 +61,11 @@ def object_schema(fields: tuple[FieldSpec, ...], schema: EntitySchema, prefix: s
 
 
 def field_schema(spec: FieldSpec, schema: EntitySchema, path: str) -> dict[str, Any]:
+    """The field's kind's schema, with its description; optional fields are nullable."""
     rule = schema.rule(path)
-    if spec.type in (FieldType.OBJECT, FieldType.ADDRESS):
-        result: dict[str, Any] = object_schema(children(spec), schema, f"{path}.")
-    elif spec.type is FieldType.ARRAY:
-        element = (
-            object_schema(spec.nested_fields, schema, f"{path}.")
-            if spec.nested_fields
-            else {"type": "string"}
-        )
-        result = {"type": "array", "items": element}
-        if rule.min_length is not None:
-            result["minItems"] = rule.min_length
-        if rule.max_length is not None:
-            result["maxItems"] = rule.max_length
-    else:
-        result = dict(_SCALARS[spec.type])
-        if rule.enum_values:
-            result["enum"] = list(rule.enum_values)
-        if spec.type in (FieldType.INTEGER, FieldType.FLOAT):
-            if rule.min is not None:
-                result["minimum"] = int(rule.min) if spec.type is FieldType.INTEGER else rule.min
-            if rule.max is not None:
-                result["maximum"] = int(rule.max) if spec.type is FieldType.INTEGER else rule.max
-        if spec.type is FieldType.STRING:
-            if rule.min_length is not None:
-                result["minLength"] = rule.min_length
-            if rule.max_length is not None:
-                result["maxLength"] = rule.max_length
-            if rule.regex:
-                result["pattern"] = rule.regex
+    result = kind_of(spec.type).json_schema(
+        spec, rule, path, lambda fields, prefix: object_schema(fields, schema, prefix)
+    )
     if spec.description:
         result["description"] = spec.description
     if not spec.required:

@@ -16,12 +16,12 @@ from generators.core.request import GenerationRequest
 from generators.core.schema import EntitySchema
 from generators.core.seeding import stable_seed
 from generators.entities.lookup import behaviour_of
+from generators.kinds.overrides import Override, apply_overrides, compile_overrides
 from generators.knowledge.model import RetrievedContext
 from generators.paths.rag.distributions import shape
 from generators.paths.rag.overlay import overlay
 from generators.quality.coherence import RuleChecker
 from generators.values.identity import identifier_paths
-from generators.values.overrides import Override, apply_overrides, compile_overrides
 
 #: The tag every RAG/hybrid record carries: where it came from ("defect:DEF-17",
 #: "pattern:<scenario>", "production", or "generated" when nothing retrieved fitted it).

@@ -22,6 +22,7 @@ from generators.core.protocol import GenerationPath, Generator, Record
 from generators.core.request import GenerationRequest, plan_scenarios
 from generators.core.schema import EntitySchema
 from generators.entities.lookup import behaviour_of
+from generators.kinds.overrides import apply_overrides, compile_overrides
 from generators.paths.traditional.edge_cases import EdgeCaseLayer
 from generators.values.context import (
     DEFAULT_REFERENCE_TIME,
@@ -30,7 +31,6 @@ from generators.values.context import (
     RecordBuilder,
     utc_datetime,
 )
-from generators.values.overrides import apply_overrides, compile_overrides
 from generators.values.pools import ValuePools
 
 

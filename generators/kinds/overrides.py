@@ -8,59 +8,22 @@ out-of-range amount, an unknown status), and the coherence score then reports th
 from __future__ import annotations
 
 import copy
-import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
-
-from generators.core.request import FieldSpec, FieldType, Scenario
+from generators.core.request import FieldSpec, Scenario
 from generators.core.schema import EntitySchema
-
-#: Integers must fit a signed 64-bit column (SQL BIGINT) and JSON encoders.
-INT64_RANGE = (-(2**63), 2**63 - 1)
-_TRUE = frozenset({"true", "1", "yes", "y", "t"})
-_FALSE = frozenset({"false", "0", "no", "n", "f"})
-_JSON_TYPES: Mapping[FieldType, type] = {
-    FieldType.OBJECT: dict,
-    FieldType.ADDRESS: dict,
-    FieldType.ARRAY: list,
-}
+from generators.kinds.registry import kind_of
 
 
 def convert_override(spec: FieldSpec, raw: str) -> Any:
-    """`raw` as a value of `spec`'s type. Raises ValueError saying what was expected."""
-    kind = spec.type
+    """`raw` as a value of `spec`'s type (its kind's `convert`). Raises ValueError saying what
+    was expected."""
     try:
-        if kind is FieldType.INTEGER:
-            integer = int(raw.strip())
-            if not INT64_RANGE[0] <= integer <= INT64_RANGE[1]:
-                msg = "out of the 64-bit integer range"
-                raise ValueError(msg)
-            return integer
-        if kind is FieldType.FLOAT:
-            number = float(raw.strip())
-            if not math.isfinite(number):
-                msg = "not a finite number"
-                raise ValueError(msg)
-            return number
-        if kind is FieldType.BOOLEAN:
-            word = raw.strip().lower()
-            if word in _TRUE | _FALSE:
-                return word in _TRUE
-            msg = "expected true or false"
-            raise ValueError(msg)
-        if kind in _JSON_TYPES:
-            value = orjson.loads(raw)
-            if not isinstance(value, _JSON_TYPES[kind]):
-                msg = f"expected a JSON {'array' if kind is FieldType.ARRAY else 'object'}"
-                raise ValueError(msg)
-            return value
+        return kind_of(spec.type).convert(raw)
     except ValueError as error:  # orjson.JSONDecodeError is a ValueError too
-        msg = f"{raw!r} is not a valid {kind.value} value: {error}"
+        msg = f"{raw!r} is not a valid {spec.type.value} value: {error}"
         raise ValueError(msg) from error
-    return raw
 
 
 @dataclass(frozen=True, slots=True)
