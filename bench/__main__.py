@@ -220,6 +220,7 @@ def _dump_all(records: Iterable[dict[str, Any]]) -> None:
 
 def traditional_rate(count: int, entity: str) -> float:
     """What the worker does per chunk, in-process: generate a batch, encode it with orjson."""
+    from generators.core.protocol import RunContext
     from generators.core.request import GenerationRequest
     from generators.entities.registry import resolve_schema
     from generators.paths.traditional.generator import TraditionalGenerator
@@ -229,7 +230,7 @@ def traditional_rate(count: int, entity: str) -> float:
     schema = resolve_schema(request)
 
     async def run() -> None:
-        async for batch in generator.generate_stream(request, schema, batch_size=1000):
+        async for batch in generator.start(request, schema, RunContext(batch_size=1000)):
             orjson.dumps(batch)
 
     return best_rate(count, lambda: lambda: asyncio.run(run()))

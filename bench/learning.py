@@ -38,7 +38,7 @@ async def measure() -> list[tuple[str, str, str]]:
     from contracts._proto import test_data_pb2_grpc as pb_grpc
     from contracts.avro import AvroCodec, Contract
     from embeddings import MiniLMEmbedder
-    from generators.knowledge.model import PatternQuery
+    from generators.core.knowledge import PatternQuery
     from generators.knowledge.starter_set import load_starter_set
     from streams.seed import seed
     from streams.wiring import knowledge_store

@@ -8,11 +8,9 @@ counts are the usage the API reported. The issue's target is `ratio <= 0.6`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from generators.core.protocol import Generator
+from generators.core.protocol import Generator, RunContext
 from generators.core.request import FieldSpec, FieldType, GenerationRequest
 from generators.core.schema import EntitySchema
 from generators.paths.llm.backend import LLMBackend
@@ -44,14 +42,13 @@ async def compare_token_usage(
     schema: EntitySchema,
     *,
     batch_size: int,
-    context: Mapping[str, Any] | None = None,
 ) -> TokenComparison:
     system = build_system_prompt()
     naive_tokens, naive_calls = await _per_record(backend, skeletons, request, schema, system)
     generator = LLMGenerator(
         [backend], skeletons, options=LLMOptions(max_in_flight=1), system_prompt=system
     )
-    run = generator.start(request, schema, batch_size=batch_size, context=context)
+    run = generator.start(request, schema, RunContext(batch_size))
     async for _ in run:
         pass
     return TokenComparison(naive_tokens, run.report.tokens_used, naive_calls, run.report.calls)
@@ -67,7 +64,7 @@ async def _per_record(
     kind = choose_template(request, schema)
     fields = (_INDEX_FIELD, *schema.fields)
     tokens = calls = 0
-    async for batch in skeletons.generate_stream(request, schema, batch_size=1):
+    async for batch in skeletons.start(request, schema, RunContext(batch_size=1)):
         scenario = str(batch[0]["_scenario"])
         prompt = build_prompt(request, schema, kind, [BatchSlice(scenario, 1)], fields)
         json_schema = records_json_schema(

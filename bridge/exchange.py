@@ -14,7 +14,7 @@ from bridge.reply_pool import ReplyTopicPool
 from bridge.reply_reader import ReplyReader
 from config import Settings
 from contracts.avro import AvroCodec, Contract
-from contracts.events import request_to_event
+from contracts.requests import request_to_event
 from generators.core.errors import DeadlineExceeded, KafkaUnavailable, NoAnswer
 from generators.core.request import GenerationRequest
 

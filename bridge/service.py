@@ -15,11 +15,12 @@ from bridge.health import HealthChecker
 from config import Settings
 from contracts._proto import test_data_pb2 as pb
 from contracts._proto import test_data_pb2_grpc as pb_grpc
-from contracts.proto import metadata_to_proto, request_from_proto, schema_info
+from contracts.proto import metadata_to_proto, schema_info
+from contracts.requests import request_from_proto
 from generators.core.errors import AgentError, InvalidRequest, Problem, status_of
-from generators.core.request import GenerationRequest, OutputFormat
+from generators.core.request import GenerationRequest
 from generators.entities.registry import list_schemas
-from generators.output.formatters import merge_json_chunks
+from generators.output.registry import merge_chunks
 from generators.quality.validation import validate_request
 
 
@@ -38,11 +39,7 @@ class TestDataServicer(pb_grpc.TestDataServiceServicer):
         async for chunk in self._chunks(accepted, context):
             parts.append(chunk["data"])
             final = chunk
-        data = (
-            merge_json_chunks(parts)
-            if accepted.output_format is OutputFormat.JSON
-            else "".join(parts)
-        )
+        data = merge_chunks(accepted.output_format, parts)
         metadata = final["metadata"]
         return pb.GenerateResponse(
             request_id=accepted.request_id,

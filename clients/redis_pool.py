@@ -19,7 +19,7 @@ from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
 from generators.core.errors import PoolUnavailable
-from generators.core.protocol import Record
+from generators.core.record import Record
 
 
 class RedisDataPoolStore:

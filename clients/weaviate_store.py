@@ -33,21 +33,21 @@ from weaviate.classes.query import Filter, HybridFusion, MetadataQuery
 
 from embeddings import Embedder
 from generators.core.errors import KnowledgeRejected, PatternStoreUnavailable
-from generators.knowledge.learning import (
+from generators.core.knowledge import (
+    DefectPattern,
     Feedback,
+    PatternQuery,
+    ProductionSample,
+    RetrievedContext,
+    TestDataPattern,
+)
+from generators.knowledge.learning import (
     defect_uuid,
     fold_rating,
     rated_patterns,
     sample_uuid,
 )
 from generators.knowledge.learning import pattern_id as make_pattern_id
-from generators.knowledge.model import (
-    DefectPattern,
-    PatternQuery,
-    ProductionSample,
-    RetrievedContext,
-    TestDataPattern,
-)
 from generators.knowledge.query import CANDIDATES_PER_PATTERN, prefer_quality
 
 log = logging.getLogger(__name__)

@@ -23,7 +23,7 @@ from streams.dead_letters import DeadLetters, IncomingEvent
 from streams.faust_publisher import FaustPublisher
 from streams.indexer import LearningIndexer
 from streams.processor import RequestProcessor
-from streams.wiring import build_generators, knowledge_store, llm_backends
+from streams.wiring import build_paths, knowledge_store, llm_backends
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ def create_app(settings: Settings) -> faust.App:
         prefix=settings.cache_key_prefix,
     )
     processor = RequestProcessor(
-        settings, codec, FaustPublisher(app), build_generators(settings, store, backends), cache
+        settings, codec, FaustPublisher(app), build_paths(settings, store, backends), cache
     )
     indexer = LearningIndexer(
         codec, DeadLetters(settings.dead_letter_topic, codec, FaustPublisher(app)), store

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from generators.cache.data_pool import DataPoolStore, PoolPolicy, plan_draw, pool_key, serve
 from generators.core.errors import PoolUnavailable
-from generators.core.protocol import GenerationPath, GenerationRun, PathOutcome, Record
+from generators.core.protocol import GenerationRun, PathOutcome
+from generators.core.record import Record
 from generators.core.request import GenerationRequest
 from generators.core.schema import EntitySchema
 from streams.metrics import CACHE_HITS, CACHE_MISSES
@@ -61,7 +62,7 @@ class CacheLookup:
 class PooledRun:
     """A hit, as a run: the pooled records in batches, reported as the routed path."""
 
-    def __init__(self, path: GenerationPath, records: list[Record], batch_size: int) -> None:
+    def __init__(self, path: str, records: list[Record], batch_size: int) -> None:
         self.outcome = PathOutcome(path)
         self._records = records
         self._batch_size = batch_size
@@ -132,7 +133,7 @@ class DataPoolCache:
         self,
         request: GenerationRequest,
         schema: EntitySchema,
-        path: GenerationPath,
+        path: str,
         batch_size: int,
         generate: Callable[[], GenerationRun],
     ) -> CachedRun:

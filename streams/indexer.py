@@ -23,8 +23,8 @@ from generators.core.errors import (
     PatternStoreUnavailable,
     UndecodableEvent,
 )
+from generators.core.knowledge import KnowledgeWriter
 from generators.knowledge.learning import defect_from_event, feedback_from_event
-from generators.knowledge.model import KnowledgeWriter
 from streams.dead_letters import DeadLetters, IncomingEvent
 
 log = logging.getLogger(__name__)

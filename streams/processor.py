@@ -13,21 +13,21 @@ import dataclasses
 import logging
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from config import Settings
 from contracts.avro import AvroCodec, Contract
-from contracts.events import request_from_event
+from contracts.requests import request_from_event
 from contracts.topics import reply_topic_problem
 from generators.core.errors import InvalidRequest, UndecodableEvent
-from generators.core.protocol import GenerationRun, Generator, PathOutcome
+from generators.core.protocol import GenerationRun, Generator, PathOutcome, RunContext
 from generators.core.request import GenerationRequest
 from generators.entities.registry import resolve_schema
-from generators.output.formatters import make_formatter
+from generators.output.registry import make_formatter
 from generators.quality.coherence import CoherenceTracker
 from generators.quality.validation import validate_request
-from router import GenerationPath, RoutingDecision, route
+from router.intelligence import RoutingDecision, route
 from streams.cache import CachedRun, DataPoolCache
 from streams.dead_letters import DeadLetters, IncomingEvent
 from streams.publisher import Publisher
@@ -42,29 +42,29 @@ class RequestProcessor:
         settings: Settings,
         codec: AvroCodec,
         publisher: Publisher,
-        generators: Mapping[GenerationPath, Generator],
+        paths: Sequence[Generator],
         cache: DataPoolCache | None = None,
     ) -> None:
+        """`paths` are the generation paths this worker serves, in the order the router reads
+        their signals (`streams.wiring.build_paths`)."""
         self._settings = settings
         self._codec = codec
         self._publisher = publisher
         self._dead_letters = DeadLetters(settings.dead_letter_topic, codec, publisher)
-        self._generators = dict(generators)
+        self._paths = {path.name: path for path in paths}
+        self._routings = {name: path.routing for name, path in self._paths.items()}
         self._cache = cache
 
-    async def _availability(self) -> tuple[frozenset[GenerationPath], dict[GenerationPath, str]]:
+    async def _availability(self) -> tuple[frozenset[str], dict[str, str]]:
         """Which paths can serve now: paths backed by a remote store (Weaviate) re-check it
         every few seconds, so a store going down or coming back changes the routing."""
-        await asyncio.gather(*(g.probe() for g in self._generators.values()))
-        available = frozenset(p for p, g in self._generators.items() if g.available)
+        await asyncio.gather(*(path.probe() for path in self._paths.values()))
         why = {
-            path: self._generators[path].unavailable_reason
-            if path in self._generators
-            else "not served by this worker"
-            for path in GenerationPath
-            if path not in available
+            name: reason
+            for name, path in self._paths.items()
+            if (reason := path.unavailable_reason) is not None
         }
-        return available, why
+        return frozenset(name for name in self._paths if name not in why), why
 
     async def handle(self, event: IncomingEvent) -> None:
         started = time.perf_counter()
@@ -104,7 +104,7 @@ class RequestProcessor:
         self, request: GenerationRequest, writer: ReplyWriter, started: float
     ) -> None:
         available, why_unavailable = await self._availability()
-        decision = route(request, available, why_unavailable)
+        decision = route(request, self._routings, available, why_unavailable)
         log.info(
             "request %s: %d %s records via %s (%s)",
             request.request_id,
@@ -113,17 +113,17 @@ class RequestProcessor:
             decision.path,
             decision.reason,
         )
-        generator = self._generators[decision.path]
+        generator = self._paths[decision.path]
         schema = generator.output_schema(request, resolve_schema(request))
         formatter = make_formatter(request.output_format, schema, scenarios=request.scenarios)
         coherence = CoherenceTracker(schema)
         scenario_counts: Counter[str] = Counter()
         total = 0
         pending: tuple[str, int] | None = None
-        batch_size = self._batch_size(decision.path)
+        batch_size = generator.batch_size
 
         def generate() -> GenerationRun:
-            return generator.start(request, schema, batch_size=batch_size)
+            return generator.start(request, schema, RunContext(batch_size))
 
         if request.use_cache and self._cache is not None:
             cached = await self._cache.start(request, schema, decision.path, batch_size, generate)
@@ -159,12 +159,6 @@ class RequestProcessor:
         await writer.final(*pending, metadata)
         await cached.after_answer()
 
-    def _batch_size(self, path: GenerationPath) -> int:
-        """Model calls are slow and bounded by output tokens, so LLM batches are smaller."""
-        if path in (GenerationPath.LLM, GenerationPath.HYBRID):
-            return self._settings.default_batch_size
-        return self._settings.chunk_records
-
     async def _dead_letter(
         self,
         event: IncomingEvent,
@@ -187,7 +181,7 @@ def _metadata(
     seed: int,
 ) -> dict[str, Any]:
     return {
-        "generation_path": outcome.path_used.value,
+        "generation_path": outcome.path_used,
         "routing_reason": decision.reason,
         "routing_confidence": decision.confidence,
         "llm_tokens_used": outcome.tokens_used,

@@ -12,7 +12,7 @@ from clients.weaviate_store import CollectionNames, WeaviatePatternStore
 from config import Settings
 from embeddings import Embedder, MiniLMEmbedder
 from embeddings.lazy import LazyEmbedder
-from generators.core.protocol import GenerationPath, Generator
+from generators.core.protocol import Generator
 from generators.paths.hybrid.generator import HybridGenerator
 from generators.paths.llm.backend import LLMBackend
 from generators.paths.llm.generator import LLMGenerator, LLMOptions
@@ -63,12 +63,13 @@ def knowledge_store(settings: Settings, embedder: Embedder | None = None) -> Wea
     )
 
 
-def build_generators(
+def build_paths(
     settings: Settings,
     store: WeaviatePatternStore,
     backends: Sequence[LLMBackend] | None = None,
-) -> dict[GenerationPath, Generator]:
-    traditional = TraditionalGenerator()
+) -> list[Generator]:
+    """The generation paths this worker serves, one line each; their order is the order the
+    router reads their signals in."""
     backends = llm_backends(settings) if backends is None else backends
     options = LLMOptions(
         max_attempts=settings.llm_max_attempts, max_in_flight=settings.llm_max_in_flight
@@ -76,12 +77,22 @@ def build_generators(
     system_prompt = build_system_prompt(
         retailer=settings.retailer_name, domain_knowledge_path=settings.domain_knowledge_path
     )
-    llm = LLMGenerator(backends, traditional, options=options, system_prompt=system_prompt)
-    rag = RAGGenerator(store, traditional, top_k=settings.rag_top_k)
-    hybrid = HybridGenerator(rag, backends, options=options, system_prompt=system_prompt)
-    return {
-        GenerationPath.TRADITIONAL: traditional,
-        GenerationPath.LLM: llm,
-        GenerationPath.RAG: rag,
-        GenerationPath.HYBRID: hybrid,
-    }
+    llm_batch = settings.default_batch_size
+    traditional = TraditionalGenerator(batch_size=settings.chunk_records)
+    rag = RAGGenerator(
+        store, traditional, top_k=settings.rag_top_k, batch_size=settings.chunk_records
+    )
+    return [
+        traditional,
+        LLMGenerator(
+            backends,
+            traditional,
+            batch_size=llm_batch,
+            options=options,
+            system_prompt=system_prompt,
+        ),
+        rag,
+        HybridGenerator(
+            rag, backends, batch_size=llm_batch, options=options, system_prompt=system_prompt
+        ),
+    ]

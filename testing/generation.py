@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 
-from generators.core.protocol import Generator, Record
+from generators.core.protocol import Generator, RunContext
+from generators.core.record import Record
 from generators.core.request import GenerationRequest
 from generators.core.schema import EntitySchema
 from generators.entities.registry import resolve_schema
@@ -30,7 +31,7 @@ async def generate_all(
     """Every record of `request` (on `generator`, the traditional path by default)."""
     path = generator or traditional()
     records: list[Record] = []
-    run = path.start(request, schema or resolve_schema(request), batch_size=batch_size)
+    run = path.start(request, schema or resolve_schema(request), RunContext(batch_size))
     async for batch in run:
         records.extend(batch)
     return records

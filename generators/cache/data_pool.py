@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 import orjson
 
-from generators.core.protocol import Record
+from generators.core.record import Record
 from generators.core.request import FieldConstraint, GenerationRequest, plan_scenarios
 from generators.core.schema import EntitySchema
 from generators.core.seeding import stable_seed

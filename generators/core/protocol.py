@@ -1,22 +1,29 @@
-"""The one async interface every generation path implements, and the paths themselves."""
+"""The one interface every generation path implements, and what routing and a run need of it.
+
+A path is a `Generator`: it has a name, says how the router should weigh it (`Routing`), how
+many records it yields per batch (each batch becomes one reply chunk), whether it can serve now,
+and starts a `GenerationRun` per request. A run is iterated for batches of records and then
+reports what it did (`PathOutcome`). The worker lists its paths once (`streams/wiring.py`); the
+router and the processor know them only through this interface, so a new path is its own
+module plus one line there.
+"""
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, ClassVar, Protocol
+from typing import Protocol
 
+from generators.core.knowledge import RetrievedContext
+from generators.core.record import Record
 from generators.core.request import GenerationRequest
 from generators.core.schema import EntitySchema
 
-Record = dict[str, Any]
-
 
 class GenerationPath(StrEnum):
-    """How records get made. Defined here rather than in `router` so that generators never
-    import the router (the router imports generators' schemas); `router` re-exports it."""
+    """The names of the four built-in paths (a path's name is what the reply's metadata says
+    made the records)."""
 
     TRADITIONAL = "traditional"
     LLM = "llm"
@@ -25,13 +32,55 @@ class GenerationPath(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Signal:
+    """One piece of evidence in a request for a path. `strong` signals can make a path that
+    combines others (hybrid) worth its cost."""
+
+    path: str
+    weight: float
+    label: str
+    strong: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Routing:
+    """How the router weighs a path (the rules are in `router.intelligence`).
+
+    `signals` reads the request for this path's own evidence. Of equal scores the lowest `cost`
+    wins. When the path is unavailable, `fallbacks` are tried in order. A path that
+    `combines` others scores their signals together, but only when the first has some and a
+    strong signal is among them.
+    """
+
+    cost: int
+    signals: Callable[[GenerationRequest], Sequence[Signal]]
+    fallbacks: tuple[str, ...] = ()
+    combines: tuple[str, ...] = ()
+
+
+def no_signals(_request: GenerationRequest) -> Sequence[Signal]:
+    """For a path that has no evidence of its own (it combines others')."""
+    return ()
+
+
+@dataclass(frozen=True, slots=True)
 class PathOutcome:
     """What a run actually did, for the answer's metadata: the path that made the records
     (a fallback may differ from the one routed to), tokens spent, and each fallback and why."""
 
-    path_used: GenerationPath
+    path_used: str
     tokens_used: int = 0
     fallbacks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RunContext:
+    """What the caller of a run hands it beyond the request: records per batch (the caller's
+    path's), and knowledge already retrieved for the request (the hybrid path retrieves once,
+    for its prompt and for its skeletons)."""
+
+    batch_size: int
+    retrieved: RetrievedContext | None = None
 
 
 class GenerationRun(Protocol):
@@ -43,105 +92,35 @@ class GenerationRun(Protocol):
     def outcome(self) -> PathOutcome: ...
 
 
-class _PlainRun:
-    def __init__(self, path: GenerationPath, batches: AsyncIterator[list[Record]]) -> None:
-        self._batches = batches
-        self.outcome = PathOutcome(path)
-
-    def __aiter__(self) -> AsyncIterator[list[Record]]:
-        return self._batches
-
-
-class Generator(ABC):
-    """A generation path: streams a request's records in batches.
-
-    Implementations yield lists of at most `batch_size` records, carrying `_index` (0-based,
-    unique within the request) and `_scenario`, and keep memory independent of `count`.
-    """
-
-    path: ClassVar[GenerationPath]
+class Generator(Protocol):
+    """A generation path. Runs yield lists of at most `context.batch_size` records carrying
+    `_index` (0-based, unique within the request) and `_scenario`, and keep memory independent
+    of `count`."""
 
     @property
-    def available(self) -> bool:
-        """Whether this path can serve requests now; the router routes around it when not."""
-        return True
+    def name(self) -> str: ...
 
     @property
-    def unavailable_reason(self) -> str:
-        """Why `available` is false, in a few words for the routing reason ("" when available)."""
-        return ""
+    def routing(self) -> Routing: ...
+
+    @property
+    def batch_size(self) -> int:
+        """Records per batch when the worker runs this path (one reply chunk each)."""
+        ...
+
+    @property
+    def unavailable_reason(self) -> str | None:
+        """None when the path can serve now, else why not in a few words (the router routes
+        around it and says why)."""
+        ...
 
     async def probe(self) -> None:
-        """Refresh `available` from the backend's health (paths with a remote store check it
-        now and then; the default has nothing to check)."""
-        return None
+        """Refresh `unavailable_reason` from the backends the path needs."""
 
     def output_schema(self, request: GenerationRequest, schema: EntitySchema) -> EntitySchema:
-        """`schema` as this path's records will carry it: paths that add `_` tags (an LLM
-        template's `_sentiment`, say) declare them here so CSV and SQL get their columns."""
-        return schema
+        """`schema` as this path's records will carry it, with the `_` tags it adds."""
+        ...
 
     def start(
-        self,
-        request: GenerationRequest,
-        schema: EntitySchema,
-        *,
-        batch_size: int,
-        context: Mapping[str, Any] | None = None,
-    ) -> GenerationRun:
-        """A run of `generate_stream` that also reports what it did."""
-        batches = self.generate_stream(request, schema, batch_size=batch_size, context=context)
-        return _PlainRun(self.path, batches)
-
-    @abstractmethod
-    def generate_stream(
-        self,
-        request: GenerationRequest,
-        schema: EntitySchema,
-        *,
-        batch_size: int,
-        context: Mapping[str, Any] | None = None,
-    ) -> AsyncIterator[list[Record]]:
-        """Batches of records; `context` carries retrieved patterns for the hybrid path."""
-
-    async def generate(
-        self,
-        request: GenerationRequest,
-        schema: EntitySchema,
-        *,
-        batch_size: int,
-        context: Mapping[str, Any] | None = None,
-    ) -> list[Record]:
-        """All records at once: for small (synchronous) requests only."""
-        records: list[Record] = []
-        async for batch in self.generate_stream(
-            request, schema, batch_size=batch_size, context=context
-        ):
-            records.extend(batch)
-        return records
-
-
-class RunGenerator(Generator):
-    """A path whose `start` is the primary entry (its run reports fallbacks and tokens);
-    `generate_stream` just iterates a run."""
-
-    @abstractmethod
-    def start(
-        self,
-        request: GenerationRequest,
-        schema: EntitySchema,
-        *,
-        batch_size: int,
-        context: Mapping[str, Any] | None = None,
+        self, request: GenerationRequest, schema: EntitySchema, context: RunContext
     ) -> GenerationRun: ...
-
-    async def generate_stream(
-        self,
-        request: GenerationRequest,
-        schema: EntitySchema,
-        *,
-        batch_size: int,
-        context: Mapping[str, Any] | None = None,
-    ) -> AsyncIterator[list[Record]]:
-        async for batch in self.start(request, schema, batch_size=batch_size, context=context):
-            yield batch

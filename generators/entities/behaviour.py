@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from random import Random
 from typing import Any
 
-from generators.core.protocol import Record
+from generators.core.record import Record
 from generators.core.schema import EntitySchema
 from generators.values.context import BuildContext, RecordBuilder
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from random import Random
 
-from generators.core.protocol import Record
+from generators.core.record import Record
 from generators.core.request import FieldSpec, FieldType
 from generators.core.schema import EntitySchema
 from generators.kinds.kind import EdgeKind, EdgeMoments

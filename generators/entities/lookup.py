@@ -15,7 +15,7 @@ from generators.core.schema import EntitySchema
 from generators.entities.behaviour import EntityBehaviour
 from generators.entities.custom import CUSTOM
 from generators.entities.declaration import Entity
-from generators.entities.registry import ENTITIES, entity_of
+from generators.entities.registry import entities, entity_of
 
 
 def behaviour_of(schema: EntitySchema) -> EntityBehaviour:
@@ -29,7 +29,7 @@ def behaviour_for(entity: Entity) -> EntityBehaviour:
 
 def load_behaviours() -> dict[str, EntityBehaviour]:
     """Every registered entity's behaviour, by entity name; raises for the first one missing."""
-    return {name: behaviour_for(entity) for name, entity in ENTITIES.items()}
+    return {entity.name: behaviour_for(entity) for entity in entities()}
 
 
 @functools.cache

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from generators.core.errors import UnknownSchemaError
 from generators.core.hints import EDGE_CASE_TAG, wants_edge_cases
-from generators.core.request import GenerationRequest
+from generators.core.request import FieldSpec, GenerationRequest
 from generators.core.schema import EntitySchema, iter_field_paths
 from generators.entities import cart, order, payment, review, user
 from generators.entities.declaration import Entity
@@ -34,6 +34,11 @@ register(order.ORDER)
 register(payment.PAYMENT)
 register(user.USER)
 register(review.REVIEW)
+
+
+def entities() -> list[Entity]:
+    """Every registered entity, in registration order."""
+    return list(ENTITIES.values())
 
 
 def entity_named(name: str) -> Entity | None:
@@ -77,6 +82,15 @@ def resolve_schema(request: GenerationRequest) -> EntitySchema:
         schema = predefined_schema(request.schema_name)
     schema = schema.with_constraints(request.constraints)
     return schema.with_tag(EDGE_CASE_TAG if wants_edge_cases(request) else None)
+
+
+def fields_of(request: GenerationRequest) -> tuple[FieldSpec, ...] | None:
+    """The request's fields (custom, else its predefined entity's), or None when the schema
+    is unknown."""
+    if request.fields:
+        return request.fields
+    entity = ENTITIES.get(request.schema_name)
+    return entity.schema.fields if entity is not None else None
 
 
 def describe_fields(schema: EntitySchema) -> list[str]:

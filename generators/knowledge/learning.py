@@ -13,15 +13,14 @@ import dataclasses
 import math
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import orjson
 
 from generators.core.errors import InvalidLearningEvent
-from generators.core.protocol import Record
-from generators.knowledge.model import DefectPattern, TestDataPattern
+from generators.core.knowledge import DefectPattern, Feedback, TestDataPattern
+from generators.core.record import Record
 
 #: A feedback event may rate several records; each becomes (or rates) its own pattern.
 MAX_RATED_RECORDS = 20
@@ -29,17 +28,6 @@ MAX_RATED_RECORDS = 20
 MAX_TRIGGERS = 20
 SEVERITIES = frozenset({"critical", "high", "medium", "low"})
 _NAMESPACE = uuid.UUID("6f1d7c1e-4b8a-4f0e-9a49-6c1f3c7e2d10")
-
-
-@dataclass(frozen=True, slots=True)
-class Feedback:
-    feedback_id: str
-    domain: str
-    entity: str
-    scenario: str
-    records: tuple[Record, ...]
-    quality_score: float
-    submitted_at: str = ""
 
 
 def defect_from_event(event: Mapping[str, Any]) -> DefectPattern:

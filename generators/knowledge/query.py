@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from generators.core.hints import asks_similar
+from generators.core.knowledge import PatternQuery, TestDataPattern
 from generators.core.request import GenerationRequest
 from generators.core.schema import EntitySchema
-from generators.knowledge.model import PatternQuery, TestDataPattern
 
 #: Candidates fetched per wanted pattern, so that quality can re-rank them.
 CANDIDATES_PER_PATTERN = 3

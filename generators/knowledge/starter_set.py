@@ -13,8 +13,8 @@ from typing import Any
 
 import orjson
 
+from generators.core.knowledge import DefectPattern, ProductionSample, TestDataPattern
 from generators.knowledge.learning import defect_from_event
-from generators.knowledge.model import DefectPattern, ProductionSample, TestDataPattern
 
 SEED_DIR = Path(__file__).resolve().parent / "seed"
 SEED_RATING = "seed"

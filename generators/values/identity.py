@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator
 from random import Random
 from typing import Any
 
-from generators.core.protocol import Record
+from generators.core.record import Record
 from generators.core.request import FieldSpec, FieldType
 from generators.core.schema import EntitySchema, field_name_words
 from generators.core.seeding import stable_seed

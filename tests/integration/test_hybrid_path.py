@@ -11,12 +11,12 @@ from pydantic import SecretStr
 
 from clients.weaviate_store import WeaviatePatternStore
 from config import Settings
-from generators.core.protocol import GenerationPath
+from generators.core.protocol import GenerationPath, RunContext
 from generators.core.request import GenerationRequest
 from generators.entities.registry import resolve_schema
 from generators.knowledge.learning import defect_from_event
-from router import route
-from streams.wiring import build_generators
+from router.intelligence import route
+from streams.wiring import build_paths
 from testing.llm_servers import StubLLMServer, request_prompt
 
 pytestmark = pytest.mark.integration
@@ -58,15 +58,15 @@ async def test_defects_reach_the_prompt_and_their_triggers_survive_the_model(
                 "llm_max_retries": 0,
             }
         )
-        generators = build_generators(llm_settings, knowledge)
-        decision = route(request, frozenset(generators))
-        hybrid = generators[decision.path]
+        paths = {path.name: path for path in build_paths(llm_settings, knowledge)}
+        decision = route(request, {n: p.routing for n, p in paths.items()}, frozenset(paths))
+        hybrid = paths[decision.path]
         schema = hybrid.output_schema(request, resolve_schema(request))
-        run = hybrid.start(request, schema, batch_size=50)
+        run = hybrid.start(request, schema, RunContext(hybrid.batch_size))
         records = [record async for batch in run for record in batch]
 
-    assert decision.path is GenerationPath.HYBRID
-    assert run.outcome.path_used is GenerationPath.HYBRID
+    assert decision.path == GenerationPath.HYBRID
+    assert run.outcome.path_used == GenerationPath.HYBRID
     assert run.outcome.tokens_used == claude.reported_tokens > 0
     prompt = request_prompt(claude.requests[0])
     assert "HISTORICAL DEFECT PATTERNS" in prompt and "Icelandic thorn letter" in prompt

@@ -9,8 +9,8 @@ import uuid
 import pytest
 
 from clients.weaviate_store import WeaviatePatternStore
+from generators.core.knowledge import PatternQuery
 from generators.knowledge.learning import defect_from_event, feedback_from_event, pattern_id
-from generators.knowledge.model import PatternQuery
 from generators.knowledge.starter_set import SEED_RATING, load_starter_set
 from streams.seed import seed
 

@@ -18,13 +18,15 @@ from clients._common import CallLimits
 from clients.anthropic_backend import AnthropicBackend
 from clients.openai_backend import OpenAICompatibleBackend
 from generators.core.errors import FallbackReason, LLMTimeoutError
-from generators.core.protocol import Record
+from generators.core.protocol import RunContext
+from generators.core.record import Record
 from generators.core.request import GenerationRequest, Scenario
 from generators.entities.registry import resolve_schema
 from generators.paths.llm.backend import LLMBackend
 from generators.paths.llm.generator import LLMGenerator, LLMRun
 from generators.paths.traditional.generator import TraditionalGenerator
 from generators.quality.coherence import CoherenceTracker
+from testing.generation import generate_all
 from testing.llm_servers import ScriptedReply, StubLLMServer, request_prompt, synthesize_reply
 
 KEY = SecretStr("sk-test-not-a-real-key")
@@ -58,7 +60,7 @@ def vllm(server: StubLLMServer, **kwargs: Any) -> OpenAICompatibleBackend:
 async def run(backends: list[LLMBackend], **kwargs: Any) -> tuple[list[Record], LLMRun]:
     request = kwargs.pop("request", REQ_001)
     generator = LLMGenerator(backends, TRADITIONAL)
-    llm_run = generator.start(request, resolve_schema(request), batch_size=kwargs.get("batch", 50))
+    llm_run = generator.start(request, resolve_schema(request), RunContext(kwargs.get("batch", 50)))
     records = [record async for batch in llm_run for record in batch]
     return records, llm_run
 
@@ -85,7 +87,7 @@ async def test_claude_valid_output_tokens_equal_server_usage() -> None:
         records, llm_run = await run([claude(server)])
     assert_req_001_shape(records)
     report = llm_run.report
-    assert report.path_used == "llm" and report.backends_used == ["claude"]
+    assert llm_run.outcome.path_used == "llm" and report.backends_used == ["claude"]
     assert report.tokens_used == server.reported_tokens > 0
     assert report.input_tokens == server.reported_input_tokens
     body = server.requests[0]
@@ -191,14 +193,14 @@ async def test_500s_until_traditional() -> None:
         records, llm_run = await run([claude(first, max_retries=1), vllm(second, max_retries=1)])
     assert len(first.requests) == 2 and len(second.requests) == 2
     report = llm_run.report
-    assert report.path_used == "traditional" and report.traditional_records == 10
+    assert llm_run.outcome.path_used == "traditional" and report.traditional_records == 10
     assert [(s.backend, s.reason) for s in report.steps] == [
         ("claude", FallbackReason.API_ERROR),
         ("openai-compatible", FallbackReason.API_ERROR),
     ]
-    assert "HTTP 500" in report.fallback_reason
+    assert all("HTTP 500" in fallback for fallback in llm_run.outcome.fallbacks)
     assert report.tokens_used == 0
-    expected = await TRADITIONAL.generate(REQ_001, SCHEMA, batch_size=50)
+    expected = await generate_all(REQ_001, SCHEMA, TRADITIONAL, batch_size=50)
     assert records == expected
 
 
@@ -218,8 +220,7 @@ async def test_missing_key_is_unavailable(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     backends: list[LLMBackend] = [AnthropicBackend(), OpenAICompatibleBackend()]
     generator = LLMGenerator(backends, TRADITIONAL)
-    assert not generator.available
-    assert "no API key" in generator.unavailable_reason
+    assert "no API key" in (generator.unavailable_reason or "")
     records, llm_run = await run(backends)
     assert len(records) == 10
     assert {s.reason for s in llm_run.report.steps} == {FallbackReason.MISSING_KEY}

@@ -17,7 +17,7 @@ import pytest
 from config import Settings
 from generators.core.request import FieldSpec, FieldType, Scenario
 from generators.core.schema import EntitySchema
-from generators.output.formatters import SqlChunkFormatter, sql_float
+from generators.output.sql import SqlChunkFormatter, sql_float
 from generators.paths.traditional.generator import TraditionalGenerator
 from tests.unit.test_formatters import (
     ENTITIES,

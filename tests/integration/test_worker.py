@@ -9,7 +9,7 @@ import pytest
 
 from config import Settings
 from contracts.avro import AvroCodec, Contract
-from contracts.events import request_to_event
+from contracts.requests import request_to_event
 from generators.core.request import GenerationRequest
 from testing.stack import WorkerProcess, create_topics, kafka_producer, read_topic
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from generators.core.protocol import RunContext
 from generators.core.request import FieldConstraint, FieldSpec, FieldType, GenerationRequest
 from generators.entities.registry import resolve_schema
 from generators.paths.traditional.generator import TraditionalGenerator
@@ -30,8 +31,8 @@ async def test_min_and_max_on_an_array_bound_its_length() -> None:
     lengths = set()
 
     assert validate_request(wanted, max_records=10_000) == []
-    async for batch in TraditionalGenerator().generate_stream(
-        wanted, resolve_schema(wanted), batch_size=100
+    async for batch in TraditionalGenerator().start(
+        wanted, resolve_schema(wanted), RunContext(batch_size=100)
     ):
         lengths.update(len(record["lines"]) for record in batch)
 

@@ -13,7 +13,7 @@ import fastavro
 import pytest
 
 from contracts.avro import SCHEMA_DIR, AvroCodec, Contract
-from contracts.events import request_from_event, request_to_event
+from contracts.requests import request_from_event, request_to_event
 from generators.core.errors import UndecodableEvent
 from generators.core.request import (
     FieldConstraint,

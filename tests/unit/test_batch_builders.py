@@ -11,9 +11,9 @@ from generators.core.request import GenerationRequest
 from generators.entities.lookup import behaviour_of
 from generators.entities.registry import resolve_schema
 from generators.values.context import DEFAULT_REFERENCE_TIME, BatchRecordBuilder, BuildContext
-from generators.values.pools import ValuePools
+from generators.values.faker_pools import faker_pools
 
-POOLS = ValuePools.build()
+POOLS = faker_pools()
 
 
 def builder_for(entity: str, seed: int) -> Any:

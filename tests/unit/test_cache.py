@@ -2,39 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from prometheus_client import REGISTRY
 
 from generators.cache.data_pool import PoolPolicy
-from generators.core.errors import PoolUnavailable
-from generators.core.protocol import Record
+from generators.core.record import Record
 from generators.core.request import GenerationRequest
 from generators.entities.registry import resolve_schema
 from streams.cache import DataPoolCache
-
-
-class MemoryPools:
-    def __init__(self) -> None:
-        self.pools: dict[str, list[Record]] = {}
-        self.down = False
-
-    def _check(self) -> None:
-        if self.down:
-            msg = "redis at redis://127.0.0.1:1/0: Connection refused"
-            raise PoolUnavailable(msg)
-
-    async def draw(self, key: str, start: int, count: int) -> list[Record]:
-        self._check()
-        return self.pools.get(key, [])[start : start + count]
-
-    async def size(self, key: str) -> int:
-        self._check()
-        return len(self.pools.get(key, []))
-
-    async def refill(self, key: str, records: Sequence[Record], ttl_s: int) -> None:
-        self._check()
-        self.pools[key] = list(records)
+from testing.data_pools import MemoryPools
 
 
 def counted() -> tuple[float, float]:

@@ -12,7 +12,7 @@ import pytest
 
 from generators.core.request import FieldSpec, FieldType
 from generators.core.schema import EntitySchema
-from generators.output.formatters import (
+from generators.output.csv import (
     CsvChunkFormatter,
     csv_columns,
     neutralise_csv_text,

@@ -21,6 +21,7 @@ from generators.core.request import (
 from generators.entities.registry import predefined_schema, resolve_schema
 from generators.paths.traditional.generator import TraditionalGenerator
 from generators.values.identity import identifier_paths
+from testing.generation import generate_all
 
 Record = dict[str, Any]
 
@@ -195,7 +196,7 @@ async def test_serve_gives_fresh_indexes_and_ids_without_touching_the_pool() -> 
         seed=3,
         scenarios=(Scenario("express", 0, {"shipping_method": "express"}),),
     )
-    pool = await TraditionalGenerator().generate(request, schema, batch_size=20)
+    pool = await generate_all(request, schema, TraditionalGenerator(), batch_size=20)
     before = copy.deepcopy(pool)
 
     served = serve(pool[5:15], schema, seed=99, first_index=40)

@@ -13,8 +13,7 @@ import pytest
 
 from contracts._proto import test_data_pb2 as pb
 from contracts.avro import AvroCodec, Contract
-from contracts.events import request_from_event, request_to_event
-from contracts.proto import request_from_proto
+from contracts.requests import request_from_event, request_from_proto, request_to_event
 from generators.core.hints import EDGE_CASE_TAG
 from generators.core.request import FieldConstraint, FieldSpec, FieldType, GenerationRequest
 from generators.entities.registry import resolve_schema
@@ -22,6 +21,7 @@ from generators.paths.traditional.generator import TraditionalGenerator
 from generators.quality.coherence import CoherenceTracker
 from generators.quality.validation import validate_request
 from generators.values.date_bounds import BOUND_WINDOW_DAYS
+from testing.generation import generate_all
 
 DAY_MIN, DAY_MAX = date(2024, 2, 1), date(2024, 3, 31)
 # 2024-03-10 05:00Z .. 11:00Z: holds the spring DST transition (07:00Z and 07:30Z)
@@ -72,7 +72,7 @@ def request(**changes: Any) -> GenerationRequest:
 def records_of(generator: TraditionalGenerator, req: GenerationRequest) -> list[dict[str, Any]]:
     assert validate_request(req, max_records=10_000) == []
     schema = resolve_schema(req)
-    records = asyncio.run(generator.generate(req, schema, batch_size=97))
+    records = asyncio.run(generate_all(req, schema, generator, batch_size=97))
     parsed: list[dict[str, Any]] = json.loads(json.dumps(records))
     tracker = CoherenceTracker(schema)
     tracker.add(parsed)

@@ -19,12 +19,14 @@ from generators.core.request import (
     OutputFormat,
 )
 from generators.entities.registry import resolve_schema
-from generators.output.formatters import csv_columns, make_formatter
+from generators.output.csv import csv_columns
+from generators.output.registry import make_formatter
 from generators.paths.traditional.edge_cases import EdgeCaseLayer
 from generators.paths.traditional.generator import TraditionalGenerator
 from generators.quality.coherence import CoherenceTracker
 from generators.quality.validation import validate_request
 from generators.values.edge_moments import dst_moments
+from testing.generation import generate_all
 
 FIELDS = (
     FieldSpec("id", FieldType.UUID),
@@ -74,7 +76,7 @@ def generator() -> TraditionalGenerator:
 def records_of(generator: TraditionalGenerator, request: GenerationRequest) -> list[Any]:
     assert validate_request(request, max_records=10_000) == []
     schema = resolve_schema(request)
-    records = asyncio.run(generator.generate(request, schema, batch_size=17))
+    records = asyncio.run(generate_all(request, schema, generator, batch_size=17))
     parsed: list[Any] = json.loads(json.dumps(records))
     tracker = CoherenceTracker(schema)
     tracker.add(parsed)

@@ -27,17 +27,17 @@ from generators.core.request import (
 from generators.core.schema import EntitySchema
 from generators.entities.registry import resolve_schema
 from generators.kinds.kind import SqlType
-from generators.output.formatters import (
-    CsvChunkFormatter,
-    JsonChunkFormatter,
+from generators.output.csv import CsvChunkFormatter
+from generators.output.json import JsonChunkFormatter, merge_json_chunks
+from generators.output.registry import make_formatter
+from generators.output.sql import (
     SqlChunkFormatter,
-    make_formatter,
-    merge_json_chunks,
     sql_float,
     sql_identifier,
     unique_sql_identifiers,
 )
 from generators.paths.traditional.generator import TraditionalGenerator
+from testing.generation import generate_all
 
 HOSTILE = 'O\'Brien -- \\ "x" ☃ 😀'
 
@@ -92,7 +92,9 @@ def format_all(formatter: Any, records: list[dict[str, Any]], size: int = 2) -> 
 @pytest.fixture(scope="module")
 async def carts() -> list[dict[str, Any]]:
     request = GenerationRequest(request_id="fmt", entity="cart", count=25)
-    return await TraditionalGenerator().generate(request, resolve_schema(request), batch_size=10)
+    return await generate_all(
+        request, resolve_schema(request), TraditionalGenerator(), batch_size=10
+    )
 
 
 # --- JSON ------------------------------------------------------------------------------------
@@ -326,7 +328,7 @@ async def generate_records(
 ) -> tuple[EntitySchema, list[dict[str, Any]]]:
     """The schema and the records, as a JSON consumer would read them (through JSON)."""
     schema = resolve_schema(request)
-    records = await (generator or TraditionalGenerator()).generate(request, schema, batch_size=7)
+    records = await generate_all(request, schema, generator or TraditionalGenerator(), batch_size=7)
     return schema, json.loads(JsonChunkFormatter().format(records, True))
 
 

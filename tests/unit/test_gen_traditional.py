@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from generators.core.protocol import GenerationPath
+from generators.core.protocol import GenerationPath, RunContext
 from generators.core.request import (
     FieldConstraint,
     FieldSpec,
@@ -29,6 +29,7 @@ from generators.quality.coherence import CoherenceTracker
 from generators.values.cards import brand_of, luhn_valid
 from generators.values.catalogue import THEMES
 from generators.values.people import name_key
+from testing.generation import generate_all
 
 Record = dict[str, Any]
 
@@ -41,7 +42,7 @@ def generator() -> TraditionalGenerator:
 async def generate(
     generator: TraditionalGenerator, request: GenerationRequest, batch_size: int = 250
 ) -> list[Record]:
-    return await generator.generate(request, resolve_schema(request), batch_size=batch_size)
+    return await generate_all(request, resolve_schema(request), generator, batch_size=batch_size)
 
 
 def cents(value: float) -> int:
@@ -163,7 +164,7 @@ async def test_index_runs_from_zero_across_batches_and_batches_respect_the_size(
     request = GenerationRequest(request_id="idx", entity="payment", count=103)
     schema = resolve_schema(request)
 
-    batches = [b async for b in generator.generate_stream(request, schema, batch_size=10)]
+    batches = [b async for b in generator.start(request, schema, RunContext(batch_size=10))]
 
     assert [len(b) for b in batches] == [10] * 10 + [3]
     assert [r["_index"] for b in batches for r in b] == list(range(103))
@@ -173,7 +174,7 @@ async def test_records_stream_without_building_the_whole_request(
     generator: TraditionalGenerator,
 ) -> None:
     huge = GenerationRequest(request_id="huge", entity="cart", count=50_000_000)
-    stream = generator.generate_stream(huge, resolve_schema(huge), batch_size=100)
+    stream = aiter(generator.start(huge, resolve_schema(huge), RunContext(batch_size=100)))
 
     tracemalloc.start()
     first = await anext(stream)
@@ -193,7 +194,7 @@ async def test_batch_size_must_be_positive(generator: TraditionalGenerator) -> N
 
 
 def test_generator_serves_the_traditional_path() -> None:
-    assert TraditionalGenerator.path is GenerationPath.TRADITIONAL
+    assert TraditionalGenerator.name == GenerationPath.TRADITIONAL
 
 
 # --- scenarios ------------------------------------------------------------------------------
@@ -420,7 +421,7 @@ async def test_predefined_entities_score_full_coherence(
     )
     tracker = CoherenceTracker(resolve_schema(request))
 
-    async for batch in generator.generate_stream(request, resolve_schema(request), batch_size=200):
+    async for batch in generator.start(request, resolve_schema(request), RunContext(200)):
         tracker.add(batch)
 
     assert tracker.checked > 0
@@ -505,12 +506,13 @@ import asyncio, hashlib, orjson
 from generators.core.request import GenerationRequest
 from generators.entities.registry import resolve_schema
 from generators.paths.traditional.generator import TraditionalGenerator
+from testing.generation import generate_all
 
 async def main() -> None:
     generator, digest = TraditionalGenerator(), hashlib.sha256()
     for entity in ("cart", "order", "payment", "user", "review"):
         request = GenerationRequest(request_id="cross-process", entity=entity, count=200)
-        records = await generator.generate(request, resolve_schema(request), batch_size=64)
+        records = await generate_all(request, resolve_schema(request), generator, batch_size=64)
         digest.update(orjson.dumps(records))
     print(digest.hexdigest())
 

@@ -14,6 +14,7 @@ from generators.core.schema import EntitySchema
 from generators.entities.registry import predefined_schema
 from generators.paths.traditional.generator import TraditionalGenerator
 from generators.values.identity import IdentityRefresher, identifier_paths
+from testing.generation import generate_all
 
 Record = dict[str, Any]
 
@@ -76,7 +77,7 @@ async def generated(generator: TraditionalGenerator, name: str, count: int) -> l
     request = GenerationRequest(
         request_id=f"ids-{name}", predefined_schema=name, count=count, seed=7
     )
-    return await generator.generate(request, predefined_schema(name), batch_size=500)
+    return await generate_all(request, predefined_schema(name), generator, batch_size=500)
 
 
 def refreshed(record: Record, schema: EntitySchema, seed: int, index: int) -> Record:

@@ -3,46 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from typing import Any
 
 from contracts.avro import AvroCodec, Contract
-from generators.core.errors import KnowledgeRejected, PatternStoreUnavailable
-from generators.knowledge.learning import Feedback
-from generators.knowledge.model import DefectPattern, TestDataPattern
 from streams.dead_letters import DeadLetters, IncomingEvent
 from streams.indexer import LearningIndexer
-from tests.unit.test_processor import MemoryPublisher
+from testing.knowledge import MemoryKnowledge
+from testing.publisher import MemoryPublisher
 
 CODEC = AvroCodec()
 DEAD = "testdata.dead-letter.unit"
 
 
-class FlakyKnowledge:
-    """A `KnowledgeWriter` that is down for its first `failures` writes."""
-
-    def __init__(self, failures: int = 0) -> None:
-        self.failures = failures
-        self.defects: list[DefectPattern] = []
-        self.feedback: list[Feedback] = []
-
-    def _maybe_fail(self) -> None:
-        if self.failures:
-            self.failures -= 1
-            msg = "weaviate at http://127.0.0.1:1: writing failed (ConnectError)"
-            raise PatternStoreUnavailable(msg)
-
-    async def upsert_defects(self, defects: Sequence[DefectPattern]) -> None:
-        self._maybe_fail()
-        self.defects.extend(defects)
-
-    async def apply_feedback(self, feedback: Feedback) -> list[TestDataPattern]:
-        self._maybe_fail()
-        self.feedback.append(feedback)
-        return []
-
-
-def indexer(knowledge: FlakyKnowledge) -> tuple[LearningIndexer, MemoryPublisher]:
+def indexer(knowledge: MemoryKnowledge) -> tuple[LearningIndexer, MemoryPublisher]:
     publisher = MemoryPublisher()
     letters = DeadLetters(DEAD, CODEC, publisher)
     return LearningIndexer(CODEC, letters, knowledge, retry_first_s=0.001), publisher
@@ -66,7 +39,7 @@ def dead_letters(publisher: MemoryPublisher) -> list[dict[str, Any]]:
 
 
 async def test_a_defect_is_written_once_the_store_comes_back_not_dropped() -> None:
-    knowledge = FlakyKnowledge(failures=3)
+    knowledge = MemoryKnowledge(failures=3)
     worker, publisher = indexer(knowledge)
 
     await worker.handle_defect(defect_event())
@@ -77,7 +50,7 @@ async def test_a_defect_is_written_once_the_store_comes_back_not_dropped() -> No
 
 
 async def test_malformed_events_are_dead_lettered_with_the_field_and_not_written() -> None:
-    knowledge = FlakyKnowledge()
+    knowledge = MemoryKnowledge()
     worker, publisher = indexer(knowledge)
 
     await worker.handle_defect(defect_event(trigger_data="[]"))
@@ -92,14 +65,8 @@ async def test_malformed_events_are_dead_lettered_with_the_field_and_not_written
     assert knowledge.defects == [] and knowledge.feedback == []
 
 
-class RefusingKnowledge(FlakyKnowledge):
-    async def upsert_defects(self, defects: Sequence[DefectPattern]) -> None:
-        msg = "weaviate at http://127.0.0.1:8080: 1 of 1 objects rejected by DefectPattern"
-        raise KnowledgeRejected(msg)
-
-
 async def test_data_the_store_refuses_is_dead_lettered_not_retried_forever() -> None:
-    worker, publisher = indexer(RefusingKnowledge())
+    worker, publisher = indexer(MemoryKnowledge(refusing=True))
 
     await worker.handle_defect(defect_event())
 

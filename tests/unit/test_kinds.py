@@ -18,7 +18,7 @@ from generators.core.request import (
 )
 from generators.entities.registry import resolve_schema
 from generators.kinds.registry import kind_of, types_taking
-from generators.output.formatters import make_formatter
+from generators.output.registry import make_formatter
 from generators.paths.llm.json_schema import field_schema
 from generators.quality.coherence import CoherenceTracker
 from testing.generation import generate_all

@@ -9,6 +9,7 @@ from generators.entities.registry import resolve_schema
 from generators.paths.llm.division import judgement_fields
 from generators.paths.llm.prompt_builder import (
     BatchSlice,
+    PromptKnowledge,
     as_data,
     build_prompt,
     choose_template,
@@ -35,7 +36,7 @@ def test_template_choice_follows_the_request() -> None:
     assert choose_template(edge, resolve_schema(edge)) is TemplateKind.EDGE_CASE
     hinted = _request(entity="cart", hints=("edge_case",))
     assert choose_template(hinted, resolve_schema(hinted)) is TemplateKind.EDGE_CASE
-    rag = {"examples": [{"name": "x"}]}
+    rag = PromptKnowledge(examples=({"name": "x"},))
     assert choose_template(user, resolve_schema(user), rag) is TemplateKind.RAG
     assert choose_template(_request(entity="user", hints=("coherent",)), resolve_schema(user)) is (
         TemplateKind.COHERENT
@@ -45,11 +46,13 @@ def test_template_choice_follows_the_request() -> None:
 def test_each_template_is_filled_without_leftover_placeholders() -> None:
     request = _request(entity="review", scenarios=(Scenario("positive", 3, description="happy"),))
     schema = resolve_schema(request)
-    context = {"examples": [{"title": "ok"}], "defect_patterns": ["emoji in title"]}
+    knowledge = PromptKnowledge(
+        examples=({"title": "ok"},), defect_patterns=({"defect": "emoji in title"},)
+    )
     for kind in TemplateKind:
         prompt = build_prompt(
             request, schema, kind, [BatchSlice("positive", 3)], judgement_fields(schema),
-            context=context,
+            knowledge=knowledge,
         )  # fmt: skip
         assert "{" + "count}" not in prompt and "{schema}" not in prompt
         assert '- records 0..2: _scenario = "positive"' in prompt

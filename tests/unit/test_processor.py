@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
-from typing import Any, ClassVar
+from collections.abc import AsyncIterator
+from typing import Any
 
 import orjson
 import pytest
@@ -11,54 +11,41 @@ import pytest
 from clients.openai_backend import OpenAICompatibleBackend
 from config import Settings
 from contracts.avro import AvroCodec, Contract
-from contracts.events import request_to_event
-from generators.core.protocol import GenerationPath, Generator, Record
+from contracts.requests import request_to_event
+from generators.core.protocol import GenerationRun, Generator, RunContext
+from generators.core.record import Record
 from generators.core.request import GenerationRequest
 from generators.core.schema import EntitySchema
-from generators.output.formatters import merge_json_chunks
+from generators.output.json import merge_json_chunks
 from generators.paths.llm.generator import LLMGenerator
-from generators.paths.traditional.generator import TraditionalGenerator
+from generators.paths.traditional.generator import PlainRun, TraditionalGenerator
 from streams.dead_letters import IncomingEvent
 from streams.processor import RequestProcessor
+from testing.publisher import MemoryPublisher as BasePublisher
 
 CODEC = AvroCodec()
-SETTINGS = Settings(_env_file=None, chunk_records=40)  # type: ignore[call-arg]
+SETTINGS = Settings(_env_file=None)  # type: ignore[call-arg]
+CHUNK = 40
 REPLY = "testdata.reply.unit.000"
 
 
-class MemoryPublisher:
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, bytes, bytes]] = []
-        self.flushed = 0
-
-    async def publish(self, topic: str, key: bytes, value: bytes) -> None:
-        self.sent.append((topic, key, value))
-
-    async def flush(self) -> None:
-        self.flushed = len(self.sent)
-
+class MemoryPublisher(BasePublisher):
     def chunks(self) -> list[dict[str, Any]]:
-        return [CODEC.decode(Contract.DATA_CHUNK, v) for t, _, v in self.sent if t == REPLY]
+        return self.decoded(REPLY, Contract.DATA_CHUNK)
 
     def letters(self) -> list[dict[str, Any]]:
-        return [
-            CODEC.decode(Contract.DEAD_LETTER, v)
-            for t, _, v in self.sent
-            if t == SETTINGS.dead_letter_topic
-        ]
+        return self.decoded(SETTINGS.dead_letter_topic, Contract.DEAD_LETTER)
 
 
-class BreaksAfterTwoBatches(Generator):
-    path: ClassVar[GenerationPath] = GenerationPath.TRADITIONAL
+class BreaksAfterTwoBatches(TraditionalGenerator):
+    """The traditional path, except that its runs fail after two batches."""
 
-    async def generate_stream(
-        self,
-        request: GenerationRequest,
-        schema: EntitySchema,
-        *,
-        batch_size: int,
-        context: Mapping[str, Any] | None = None,
-    ) -> AsyncIterator[list[Record]]:
+    def start(
+        self, request: GenerationRequest, schema: EntitySchema, context: RunContext
+    ) -> GenerationRun:
+        return PlainRun(self.name, self._two_batches_then_fail(context.batch_size))
+
+    async def _two_batches_then_fail(self, batch_size: int) -> AsyncIterator[list[Record]]:
         for start in (0, batch_size):
             yield [{"_index": start + i, "_scenario": "default"} for i in range(batch_size)]
         msg = "the pattern store vanished"
@@ -74,8 +61,8 @@ async def run(
     request_or_event: GenerationRequest | IncomingEvent, generator: Generator | None = None
 ):
     publisher = MemoryPublisher()
-    generators = {GenerationPath.TRADITIONAL: generator or TraditionalGenerator()}
-    processor = RequestProcessor(SETTINGS, CODEC, publisher, generators)
+    path = generator or TraditionalGenerator(batch_size=CHUNK)
+    processor = RequestProcessor(SETTINGS, CODEC, publisher, [path])
     incoming = (
         request_or_event if isinstance(request_or_event, IncomingEvent) else event(request_or_event)
     )
@@ -137,7 +124,7 @@ async def test_bytes_that_are_not_a_request_are_dead_lettered_unchanged() -> Non
 async def test_a_failure_mid_stream_still_ends_the_answer_with_one_error_chunk() -> None:
     publisher = await run(
         GenerationRequest(request_id="r4", entity="user", count=100, reply_topic=REPLY),
-        BreaksAfterTwoBatches(),
+        BreaksAfterTwoBatches(batch_size=CHUNK),
     )
 
     chunks = publisher.chunks()
@@ -149,10 +136,8 @@ async def test_a_failure_mid_stream_still_ends_the_answer_with_one_error_chunk()
 
 async def answer(request: GenerationRequest, chunk_records: int) -> tuple[str, dict[str, Any]]:
     publisher = MemoryPublisher()
-    settings = SETTINGS.model_copy(update={"chunk_records": chunk_records})
-    processor = RequestProcessor(
-        settings, CODEC, publisher, {GenerationPath.TRADITIONAL: TraditionalGenerator()}
-    )
+    path = TraditionalGenerator(batch_size=chunk_records)
+    processor = RequestProcessor(SETTINGS, CODEC, publisher, [path])
     await processor.handle(event(request))
     chunks = publisher.chunks()
     return merge_json_chunks(c["data"] for c in chunks), chunks[-1]["metadata"]
@@ -199,11 +184,7 @@ async def test_a_path_without_a_key_is_routed_around_and_the_reason_says_why(
         TraditionalGenerator(),
     )
     publisher = MemoryPublisher()
-    generators = {
-        GenerationPath.TRADITIONAL: TraditionalGenerator(),
-        GenerationPath.LLM: unconfigured,
-    }
-    processor = RequestProcessor(SETTINGS, CODEC, publisher, generators)
+    processor = RequestProcessor(SETTINGS, CODEC, publisher, [TraditionalGenerator(), unconfigured])
     request = GenerationRequest(
         request_id="r5", entity="review", count=3, context="angry reviews", reply_topic=REPLY
     )

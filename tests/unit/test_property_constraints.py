@@ -24,6 +24,7 @@ from generators.paths.traditional.generator import TraditionalGenerator
 from generators.quality.coherence import CoherenceTracker
 from generators.quality.validation import validate_request
 from generators.values.regex_values import RegexValues
+from testing.generation import generate_all
 
 PROPERTY_SETTINGS = settings(
     max_examples=100,
@@ -98,7 +99,7 @@ def test_records_satisfy_random_valid_constraints(
     assert validate_request(request, max_records=1000) == []
     schema = resolve_schema(request)
 
-    records = asyncio.run(GENERATOR.generate(request, schema, batch_size=20))
+    records = asyncio.run(generate_all(request, schema, GENERATOR, batch_size=20))
 
     tracker = CoherenceTracker(schema)
     tracker.add(json.loads(json.dumps(records)))
@@ -177,7 +178,7 @@ def test_dotted_constraints_and_overrides_reach_nested_and_address_parts() -> No
     assert validate_request(request, max_records=1000) == []
     schema = resolve_schema(request)
 
-    records = asyncio.run(GENERATOR.generate(request, schema, batch_size=30))
+    records = asyncio.run(generate_all(request, schema, GENERATOR, batch_size=30))
 
     tracker = CoherenceTracker(schema)
     tracker.add(json.loads(json.dumps(records)))
@@ -191,8 +192,8 @@ def test_optional_fields_are_null_at_the_documented_rate_for_every_seed() -> Non
     request = GenerationRequest(request_id="nulls", fields=fields, count=2000)
     schema = resolve_schema(request)
 
-    first = asyncio.run(GENERATOR.generate(request, schema, batch_size=500))
-    again = asyncio.run(GENERATOR.generate(request, schema, batch_size=77))
+    first = asyncio.run(generate_all(request, schema, GENERATOR, batch_size=500))
+    again = asyncio.run(generate_all(request, schema, GENERATOR, batch_size=77))
 
     share = sum(r["note"] is None for r in first) / len(first)
     assert abs(share - OPTIONAL_NULL_SHARE) < 0.03

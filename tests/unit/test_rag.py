@@ -10,8 +10,15 @@ from typing import Any
 
 import pytest
 
-from generators.core.errors import InvalidLearningEvent, PatternStoreUnavailable
-from generators.core.protocol import GenerationPath, Record
+from generators.core.errors import InvalidLearningEvent
+from generators.core.knowledge import (
+    DefectPattern,
+    ProductionSample,
+    RetrievedContext,
+    TestDataPattern,
+)
+from generators.core.protocol import GenerationPath, RunContext
+from generators.core.record import Record
 from generators.core.request import FieldConstraint, GenerationRequest, Scenario
 from generators.entities.registry import predefined_schema, resolve_schema
 from generators.knowledge.learning import (
@@ -20,13 +27,6 @@ from generators.knowledge.learning import (
     fold_rating,
     rated_patterns,
 )
-from generators.knowledge.model import (
-    DefectPattern,
-    PatternQuery,
-    ProductionSample,
-    RetrievedContext,
-    TestDataPattern,
-)
 from generators.knowledge.query import pattern_query, prefer_quality
 from generators.paths.llm.record_checks import record_problems
 from generators.paths.rag.adapter import SOURCE_TAG
@@ -34,27 +34,9 @@ from generators.paths.rag.generator import RAGGenerator
 from generators.paths.rag.overlay import overlay
 from generators.paths.traditional.generator import TraditionalGenerator
 from generators.quality.coherence import CoherenceTracker
+from testing.knowledge import MemoryKnowledge
 
 UNICODE_NAME = {"first_name": "Zoë‍🦄", "last_name": "Nguyễn-O'Brien"}
-
-
-class MemoryKnowledge:
-    """A `PatternStore` holding fixed knowledge; `down` makes it fail like a dead Weaviate."""
-
-    def __init__(self, context: RetrievedContext) -> None:
-        self.context = context
-        self.down = False
-        self.queries: list[PatternQuery] = []
-
-    async def retrieve(self, query: PatternQuery) -> RetrievedContext:
-        self.queries.append(query)
-        if self.down:
-            msg = "weaviate at http://127.0.0.1:1: hybrid search failed (ConnectError)"
-            raise PatternStoreUnavailable(msg)
-        return self.context
-
-    async def problem(self) -> str | None:
-        return "connection refused" if self.down else None
 
 
 def defect(defect_id: str, entity: str, *triggers: Record) -> DefectPattern:
@@ -64,7 +46,7 @@ def defect(defect_id: str, entity: str, *triggers: Record) -> DefectPattern:
 async def generate(store: MemoryKnowledge, request: GenerationRequest) -> tuple[list[Record], Any]:
     rag = RAGGenerator(store, TraditionalGenerator(), top_k=5)
     schema = rag.output_schema(request, resolve_schema(request))
-    run = rag.start(request, schema, batch_size=7)
+    run = rag.start(request, schema, RunContext(batch_size=7))
     records = [record async for batch in run for record in batch]
     return records, run.outcome
 
@@ -82,7 +64,7 @@ async def test_defect_triggers_are_carried_by_the_records_with_fresh_unique_ids(
 
     records, outcome = await generate(store, request)
 
-    assert outcome.path_used is GenerationPath.RAG and outcome.fallbacks == ()
+    assert outcome.path_used == GenerationPath.RAG and outcome.fallbacks == ()
     assert [r["_index"] for r in records] == list(range(20))
     assert len({r["user_id"] for r in records}) == 20, "ids stay fresh, not the trigger's"
     named = [r for r in records if r[SOURCE_TAG] == "defect:DEF-1"]
@@ -148,7 +130,7 @@ async def test_production_like_records_follow_the_samples_percentiles() -> None:
     records, outcome = await generate(store, request)
 
     amounts = [r["amount"] for r in records]
-    assert outcome.path_used is GenerationPath.RAG
+    assert outcome.path_used == GenerationPath.RAG
     assert min(amounts) >= 5.0 and max(amounts) <= 2000.0
     assert statistics.median(amounts) == pytest.approx(80.0, rel=0.1)
     assert statistics.quantiles(amounts, n=20)[-1] == pytest.approx(400.0, rel=0.15)
@@ -180,7 +162,7 @@ async def test_a_dead_knowledge_base_gives_traditional_records_and_says_why() ->
     records, outcome = await generate(store, request)
 
     assert len(records) == 4 and {r[SOURCE_TAG] for r in records} == {"generated"}
-    assert outcome.path_used is GenerationPath.TRADITIONAL
+    assert outcome.path_used == GenerationPath.TRADITIONAL
     assert "hybrid search failed" in outcome.fallbacks[0]
 
 
@@ -188,14 +170,14 @@ async def test_the_path_reports_itself_unavailable_once_a_probe_fails() -> None:
     store = MemoryKnowledge(RetrievedContext())
     rag = RAGGenerator(store, TraditionalGenerator(), top_k=5, recheck_s=0.0)
     await rag.probe()
-    assert rag.available
+    assert rag.unavailable_reason is None
 
     store.down = True
     await rag.probe()
     for _ in range(2):  # the check runs as a task: one turn to start it, one to finish
         await asyncio.sleep(0)
 
-    assert not rag.available and "connection refused" in rag.unavailable_reason
+    assert "connection refused" in (rag.unavailable_reason or "")
 
 
 async def test_nothing_retrieved_is_reported_as_traditional_with_the_reason() -> None:
@@ -203,7 +185,7 @@ async def test_nothing_retrieved_is_reported_as_traditional_with_the_reason() ->
 
     _, outcome = await generate(MemoryKnowledge(RetrievedContext()), request)
 
-    assert outcome.path_used is GenerationPath.TRADITIONAL
+    assert outcome.path_used == GenerationPath.TRADITIONAL
     assert outcome.fallbacks == ("rag: nothing retrieved for 'review'; traditional records",)
 
 

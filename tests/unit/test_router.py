@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import pytest
 
+from generators.core.protocol import GenerationPath
 from generators.core.request import FieldSpec, FieldType, GenerationRequest, Scenario
-from router import GenerationPath, IntelligenceRouter, route
+from generators.paths.hybrid.generator import HYBRID_ROUTING
+from generators.paths.llm.routing import LLM_ROUTING
+from generators.paths.rag.routing import RAG_ROUTING
+from generators.paths.traditional.routing import TRADITIONAL_ROUTING
+from router.intelligence import route
 
 TRADITIONAL_ONLY = frozenset({GenerationPath.TRADITIONAL})
 EVERYTHING = frozenset(GenerationPath)
+#: The built-in paths as the worker lists them (`streams.wiring.build_paths`).
+PATHS = {
+    GenerationPath.TRADITIONAL: TRADITIONAL_ROUTING,
+    GenerationPath.LLM: LLM_ROUTING,
+    GenerationPath.RAG: RAG_ROUTING,
+    GenerationPath.HYBRID: HYBRID_ROUTING,
+}
 
 PRD_CART = GenerationRequest(
     request_id="req-001",
@@ -38,9 +50,9 @@ PRD_EDGE_PAYMENTS = GenerationRequest(
 
 
 def test_prd_coherent_cart_wants_llm_and_falls_back_to_traditional_saying_why() -> None:
-    decision = IntelligenceRouter().route(PRD_CART)
+    decision = route(PRD_CART, PATHS, TRADITIONAL_ONLY)
 
-    assert decision.path is GenerationPath.TRADITIONAL
+    assert decision.path == GenerationPath.TRADITIONAL
     assert decision.reason.startswith("wanted llm")
     for signal in ("context given", '"realistic"', '"coherent"', '"cart"', "unavailable"):
         assert signal in decision.reason
@@ -48,28 +60,28 @@ def test_prd_coherent_cart_wants_llm_and_falls_back_to_traditional_saying_why() 
 
 
 def test_prd_coherent_cart_goes_to_llm_when_llm_is_available() -> None:
-    decision = route(PRD_CART, EVERYTHING)
+    decision = route(PRD_CART, PATHS, EVERYTHING)
 
-    assert decision.path is GenerationPath.LLM
+    assert decision.path == GenerationPath.LLM
     assert decision.confidence > 0.8
 
 
 def test_defect_triggering_wants_rag_and_falls_back_to_traditional() -> None:
-    decision = route(PRD_EDGE_PAYMENTS, TRADITIONAL_ONLY)
+    decision = route(PRD_EDGE_PAYMENTS, PATHS, TRADITIONAL_ONLY)
 
-    assert decision.path is GenerationPath.TRADITIONAL
+    assert decision.path == GenerationPath.TRADITIONAL
     assert "wanted rag" in decision.reason
     assert "defect_triggering" in decision.reason
     assert "unavailable" in decision.reason
-    assert route(PRD_EDGE_PAYMENTS, EVERYTHING).path is GenerationPath.RAG
+    assert route(PRD_EDGE_PAYMENTS, PATHS, EVERYTHING).path == GenerationPath.RAG
 
 
 def test_fast_bulk_users_go_traditional_with_high_confidence() -> None:
     request = GenerationRequest(request_id="r", entity="user", hints=("fast",), count=5000)
 
-    decision = route(request, EVERYTHING)
+    decision = route(request, PATHS, EVERYTHING)
 
-    assert decision.path is GenerationPath.TRADITIONAL
+    assert decision.path == GenerationPath.TRADITIONAL
     assert 'hint "fast"' in decision.reason
     assert "5000 records" in decision.reason
     assert decision.confidence == 1.0
@@ -84,9 +96,9 @@ def test_fast_bulk_users_go_traditional_with_high_confidence() -> None:
     ],
 )
 def test_each_rag_flag_routes_to_rag(flag: str, request_: GenerationRequest) -> None:
-    decision = route(request_, EVERYTHING)
+    decision = route(request_, PATHS, EVERYTHING)
 
-    assert decision.path is GenerationPath.RAG
+    assert decision.path == GenerationPath.RAG
     assert flag in decision.reason
 
 
@@ -95,7 +107,7 @@ def test_similar_to_in_hints_routes_to_rag() -> None:
         request_id="r", entity="order", count=10, hints=("similar to last sprint's orders",)
     )
 
-    assert route(request, EVERYTHING).path is GenerationPath.RAG
+    assert route(request, PATHS, EVERYTHING).path == GenerationPath.RAG
 
 
 def test_defect_triggering_with_realistic_text_is_hybrid() -> None:
@@ -103,7 +115,7 @@ def test_defect_triggering_with_realistic_text_is_hybrid() -> None:
         request_id="r", entity="review", count=10, defect_triggering=True, hints=("realistic",)
     )
 
-    assert route(request, EVERYTHING).path is GenerationPath.HYBRID
+    assert route(request, PATHS, EVERYTHING).path == GenerationPath.HYBRID
 
 
 @pytest.mark.parametrize(
@@ -121,9 +133,9 @@ def test_hybrid_falls_back_to_llm_then_rag_then_traditional(
         request_id="r", entity="review", count=10, defect_triggering=True, hints=("realistic",)
     )
 
-    decision = route(request, frozenset(available | {GenerationPath.TRADITIONAL}))
+    decision = route(request, PATHS, frozenset(available | {GenerationPath.TRADITIONAL}))
 
-    assert decision.path is expected
+    assert decision.path == expected
     assert decision.reason.startswith("wanted hybrid")
     assert f"falling back to {expected}" in decision.reason
 
@@ -139,9 +151,9 @@ def test_free_text_fields_in_a_custom_schema_want_llm() -> None:
         ),
     )
 
-    decision = route(request, EVERYTHING)
+    decision = route(request, PATHS, EVERYTHING)
 
-    assert decision.path is GenerationPath.LLM
+    assert decision.path == GenerationPath.LLM
     assert "description" in decision.reason
     assert "ticket_id" not in decision.reason
 
@@ -154,32 +166,32 @@ def test_structured_fields_without_context_stay_traditional() -> None:
         fields=(FieldSpec("id", FieldType.UUID), FieldSpec("email", FieldType.EMAIL)),
     )
 
-    decision = route(request, EVERYTHING)
+    decision = route(request, PATHS, EVERYTHING)
 
-    assert decision.path is GenerationPath.TRADITIONAL
+    assert decision.path == GenerationPath.TRADITIONAL
     assert "structured fields only" in decision.reason
 
 
 def test_a_bare_request_takes_the_cheapest_path() -> None:
     request = GenerationRequest(request_id="r", entity="nonsense", count=1)
 
-    decision = route(request, EVERYTHING)
+    decision = route(request, PATHS, EVERYTHING)
 
-    assert decision.path is GenerationPath.TRADITIONAL
+    assert decision.path == GenerationPath.TRADITIONAL
     assert decision.reason.startswith("traditional: no context")
 
 
 def test_confidence_always_lies_between_zero_and_one() -> None:
     for request in (PRD_CART, PRD_EDGE_PAYMENTS):
         for available in (TRADITIONAL_ONLY, EVERYTHING):
-            assert 0.0 <= route(request, available).confidence <= 1.0
+            assert 0.0 <= route(request, PATHS, available).confidence <= 1.0
 
 
-def test_router_always_offers_traditional() -> None:
-    router = IntelligenceRouter(frozenset({GenerationPath.LLM}))
+def test_a_fallback_chain_ends_in_traditional_even_when_nothing_else_serves() -> None:
+    decision = route(PRD_EDGE_PAYMENTS, PATHS, frozenset({GenerationPath.LLM}))
 
-    assert router.available == {GenerationPath.TRADITIONAL, GenerationPath.LLM}
-    assert router.route(PRD_EDGE_PAYMENTS).path is GenerationPath.TRADITIONAL
+    assert decision.path == GenerationPath.TRADITIONAL
+    assert "wanted rag" in decision.reason
 
 
 def test_path_values_are_the_proto_metadata_strings() -> None:

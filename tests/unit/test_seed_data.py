@@ -25,6 +25,7 @@ from generators.entities.registry import ENTITIES, predefined_schema
 from generators.paths.llm.record_checks import record_problems
 from generators.paths.traditional.generator import TraditionalGenerator
 from generators.quality.coherence import CoherenceTracker
+from testing.generation import generate_all
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "generators" / "knowledge" / "seed"
 SEVERITIES = {"critical", "high", "medium", "low"}
@@ -109,8 +110,8 @@ _GENERATED: dict[str, dict[str, Any]] = {}
 async def generated_record(entity: str) -> dict[str, Any]:
     if entity not in _GENERATED:
         request = GenerationRequest("seed-test", entity=entity, count=1)
-        records = await TraditionalGenerator().generate(
-            request, predefined_schema(entity), batch_size=10
+        records = await generate_all(
+            request, predefined_schema(entity), TraditionalGenerator(), batch_size=10
         )
         _GENERATED[entity] = records[0]
     return copy.deepcopy(_GENERATED[entity])

@@ -15,11 +15,13 @@ from generators.paths.traditional.generator import TraditionalGenerator
 from generators.values.catalogue import ALL_PRODUCTS, THEMES
 from generators.values.clock import date_iso, utc_iso
 from generators.values.context import DEFAULT_REFERENCE_TIME, utc_datetime
+from generators.values.faker_pools import faker_pools
 from generators.values.ids import UniqueNumbers
 from generators.values.people import make_address, make_email, make_phone
 from generators.values.permutation import DigitPermutation
 from generators.values.pools import ValuePools
 from generators.values.templates import FormatTemplate
+from testing.generation import generate_all
 
 Record = dict[str, Any]
 
@@ -31,13 +33,13 @@ def generator() -> TraditionalGenerator:
 
 @pytest.fixture(scope="module")
 def pools() -> ValuePools:
-    return ValuePools.build()
+    return faker_pools()
 
 
 async def generate(
     generator: TraditionalGenerator, request: GenerationRequest, batch_size: int = 250
 ) -> list[Record]:
-    return await generator.generate(request, resolve_schema(request), batch_size=batch_size)
+    return await generate_all(request, resolve_schema(request), generator, batch_size=batch_size)
 
 
 def feistel(digits: int, key: int, index: int) -> int:

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from random import Random
 from typing import Any
 
-from generators.core.protocol import Record
+from generators.core.record import Record
 from generators.core.schema import EntitySchema
 from generators.entities.basket import (
     BasketEdgeCases,

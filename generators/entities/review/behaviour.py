@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from random import Random
 from typing import Any
 
-from generators.core.protocol import Record
+from generators.core.record import Record
 from generators.core.schema import EntitySchema
 from generators.entities.behaviour import EntityBehaviour, no_scenario_problems, nothing_derived
 from generators.entities.review import SENTIMENT_RATINGS

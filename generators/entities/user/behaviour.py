@@ -14,7 +14,7 @@ from datetime import date
 from random import Random
 from typing import Any
 
-from generators.core.protocol import Record
+from generators.core.record import Record
 from generators.core.schema import EntitySchema
 from generators.entities.behaviour import EntityBehaviour, no_scenario_problems
 from generators.entities.user import TIER_POINTS

@@ -1,8 +1,8 @@
 """The LLM path: traditional records as skeletons, judgement fields written by a model.
 
-Per batch of `batch_size` records: the traditional generator makes the skeletons (so ids,
-timestamps, `_index` and `_scenario` are exactly what the traditional path would give, and
-`_index` is global across batches), the model writes the judgement fields through structured
+Per batch of `batch_size` records: the skeleton generator (the traditional path's) makes the
+skeletons (so ids, timestamps, `_index` and `_scenario` are exactly what that path would give,
+and `_index` is global across batches), the model writes the judgement fields through structured
 output, code merges and recomputes derived fields, and the records are validated. Invalid
 output is retried at most twice with a prompt quoting the problems, then the next backend is
 tried, then the skeletons themselves are published: the traditional fallback costs nothing.
@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter, deque
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from generators.core.errors import FallbackReason, LLMOutputError, LLMRefusalError
-from generators.core.protocol import GenerationPath, Generator, PathOutcome, Record, RunGenerator
+from generators.core.protocol import GenerationPath, Generator, PathOutcome, RunContext
+from generators.core.record import Record
 from generators.core.request import FieldSpec, GenerationRequest
 from generators.core.schema import EntitySchema
 from generators.kinds.overrides import Override, apply_overrides, compile_overrides
@@ -31,6 +31,7 @@ from generators.paths.llm.merge import merge_batch
 from generators.paths.llm.parsing import reply_records
 from generators.paths.llm.prompt_builder import (
     BatchSlice,
+    PromptKnowledge,
     PromptLimits,
     build_prompt,
     choose_template,
@@ -40,6 +41,10 @@ from generators.paths.llm.prompts.system import build_system_prompt
 from generators.paths.llm.prompts.templates import TEMPLATE_TAGS, TemplateKind
 from generators.paths.llm.record_checks import record_problems
 from generators.paths.llm.report import FallbackStep, LLMReport
+from generators.paths.llm.routing import LLM_ROUTING
+
+#: Records per model call unless the worker's settings say otherwise.
+DEFAULT_BATCH_SIZE = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,53 +54,67 @@ class LLMOptions:
     limits: PromptLimits = field(default_factory=PromptLimits)
 
 
-class LLMGenerator(RunGenerator):
-    """Build one per process with the backends in fallback order and the process's traditional
-    generator (which supplies skeletons and is the last fallback)."""
+@dataclass(frozen=True, slots=True)
+class ModelAccess:
+    """How a run reaches the models: backends in fallback order, the options, the system
+    prompt."""
 
-    path = GenerationPath.LLM
+    backends: tuple[LLMBackend, ...]
+    options: LLMOptions
+    system_prompt: str
+
+
+class LLMGenerator:
+    """Build one per process with the backends in fallback order and the generator that
+    supplies skeletons (the traditional path, or the RAG path for the hybrid one): it is also
+    the last fallback."""
+
+    name = GenerationPath.LLM
+    routing = LLM_ROUTING
 
     def __init__(
         self,
         backends: Sequence[LLMBackend],
         skeletons: Generator,
         *,
+        batch_size: int = DEFAULT_BATCH_SIZE,
         options: LLMOptions | None = None,
         system_prompt: str | None = None,
     ) -> None:
-        self._backends = tuple(backends)
+        """Model calls are slow and bounded by output tokens, so batches are smaller than the
+        traditional path's (`batch_size` records per call)."""
+        self.batch_size = batch_size
         self._skeletons = skeletons
-        self._options = options or LLMOptions()
-        self._system = system_prompt if system_prompt is not None else build_system_prompt()
+        self._model = ModelAccess(
+            tuple(backends),
+            options or LLMOptions(),
+            system_prompt if system_prompt is not None else build_system_prompt(),
+        )
 
     @property
-    def available(self) -> bool:
-        """Whether any backend is configured; the router routes around the path when not."""
-        return any(backend.available for backend in self._backends)
-
-    @property
-    def unavailable_reason(self) -> str:
-        if self.available:
-            return ""
-        names = " or ".join(b.name for b in self._backends) or "any backend"
+    def unavailable_reason(self) -> str | None:
+        """None when some backend is configured; the router routes around the path when not."""
+        backends = self._model.backends
+        if any(backend.available for backend in backends):
+            return None
+        names = " or ".join(b.name for b in backends) or "any backend"
         return f"no API key configured for {names}"
+
+    async def probe(self) -> None:
+        """Nothing to probe: a backend without a key is known at once, a failing one is found
+        by the fallback chain."""
 
     def output_schema(self, request: GenerationRequest, schema: EntitySchema) -> EntitySchema:
         return schema.with_tag(TEMPLATE_TAGS.get(choose_template(request, schema)))
 
     def start(
-        self,
-        request: GenerationRequest,
-        schema: EntitySchema,
-        *,
-        batch_size: int,
-        context: Mapping[str, Any] | None = None,
+        self, request: GenerationRequest, schema: EntitySchema, context: RunContext
     ) -> LLMRun:
         """A run to iterate for batches; its `report` is complete once iteration ends."""
-        if batch_size < 1:
-            msg = f"batch_size must be at least 1, got {batch_size}"
+        if context.batch_size < 1:
+            msg = f"batch_size must be at least 1, got {context.batch_size}"
             raise ValueError(msg)
-        return LLMRun(self, request, schema, batch_size, context)
+        return LLMRun(self._model, self._skeletons, request, schema, context)
 
 
 class LLMRun:
@@ -103,55 +122,58 @@ class LLMRun:
 
     def __init__(
         self,
-        generator: LLMGenerator,
+        model: ModelAccess,
+        skeletons: Generator,
         request: GenerationRequest,
         schema: EntitySchema,
-        batch_size: int,
-        context: Mapping[str, Any] | None,
+        context: RunContext,
     ) -> None:
-        self._gen = generator
+        self._model = model
+        self._skeletons = skeletons.start(request, schema, context)
         self._request = request
         self._schema = schema
-        self._batch_size = batch_size
-        self._context = context or {}
+        self._knowledge = (
+            PromptKnowledge.of(context.retrieved, request, schema)
+            if context.retrieved is not None
+            else None
+        )
         self._fields: tuple[FieldSpec, ...] = judgement_fields(schema)
-        self._kind: TemplateKind = choose_template(request, schema, context)
+        self._kind: TemplateKind = choose_template(request, schema, self._knowledge)
         self._tag = TEMPLATE_TAGS.get(self._kind)
         self._overrides: dict[str, tuple[Override, ...]] = {
             s.name: compile_overrides(schema, s) for s in request.scenarios
         }
-        self.report = LLMReport(tuple(b.name for b in generator._backends), self._kind.value)
-        self._chain = FallbackChain(generator._backends, self.report, request.request_id)
+        self.report = LLMReport(tuple(b.name for b in model.backends), self._kind.value)
+        self._chain = FallbackChain(model.backends, self.report, request.request_id)
 
     def __aiter__(self) -> AsyncIterator[list[Record]]:
         return self._batches()
 
     @property
     def outcome(self) -> PathOutcome:
+        """The LLM path when the model wrote any record, else the skeletons' own path."""
         steps = self.report.steps
+        path = GenerationPath.LLM if self.report.llm_records else self._skeletons.outcome.path_used
         return PathOutcome(
-            self.report.path_used,
+            path,
             self.report.tokens_used,
             tuple(f"{s.backend}: {s.reason.value} ({s.detail})" for s in steps),
         )
 
     async def _batches(self) -> AsyncIterator[list[Record]]:
-        skeletons = self._gen._skeletons.generate_stream(
-            self._request, self._schema, batch_size=self._batch_size, context=self._context
-        )
         if not self._fields:
             self.report.steps.append(
                 FallbackStep("llm", FallbackReason.NOTHING_FOR_LLM, "no judgement fields", 0)
             )
-            async for batch in skeletons:
+            async for batch in self._skeletons:
                 self.report.traditional_records += len(batch)
                 yield batch
             return
         pending: deque[asyncio.Task[list[Record]]] = deque()
         try:
-            async for batch in skeletons:
+            async for batch in self._skeletons:
                 pending.append(asyncio.create_task(self._batch(batch)))
-                if len(pending) >= self._gen._options.max_in_flight:
+                if len(pending) >= self._model.options.max_in_flight:
                     yield await pending.popleft()
             while pending:
                 yield await pending.popleft()
@@ -178,8 +200,8 @@ class LLMRun:
             self._kind,
             slices,
             self._fields,
-            context=self._context,
-            limits=self._gen._options.limits,
+            knowledge=self._knowledge,
+            limits=self._model.options.limits,
         )
         json_schema = records_json_schema(
             self._fields,
@@ -190,10 +212,10 @@ class LLMRun:
         )
         current = prompt
         problems: list[str] = []
-        for attempt in range(self._gen._options.max_attempts):
+        for attempt in range(self._model.options.max_attempts):
             if attempt:
                 self.report.retries += 1
-            reply = await backend.complete(self._gen._system, current, json_schema)
+            reply = await backend.complete(self._model.system_prompt, current, json_schema)
             self.report.add_usage(reply)
             if reply.refusal is not None:
                 msg = f"{backend.name} refused: {reply.refusal[:200]}"
@@ -210,7 +232,7 @@ class LLMRun:
                 if not problems:
                     return self._with_overrides(records)
             current = stricter_prompt(prompt, problems)
-        attempts = self._gen._options.max_attempts
+        attempts = self._model.options.max_attempts
         msg = f"{backend.name}: output still invalid after {attempts} attempts: {problems[0]}"
         raise LLMOutputError(msg, tuple(problems))
 

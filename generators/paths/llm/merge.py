@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from generators.core.protocol import Record
+from generators.core.record import Record
 from generators.core.request import FieldSpec, FieldType
 from generators.core.schema import EntitySchema
 from generators.entities.lookup import behaviour_of

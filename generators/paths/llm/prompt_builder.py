@@ -9,19 +9,23 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from generators.core.hints import Hint, has_hint, wants_edge_cases
+from generators.core.knowledge import RetrievedContext
+from generators.core.record import Record
 from generators.core.request import FieldConstraint, FieldSpec, GenerationRequest
 from generators.core.schema import EntitySchema, children, is_free_text, iter_field_paths
 from generators.entities.registry import entity_of
+from generators.knowledge.query import pattern_query
 from generators.paths.llm.prompts.templates import TEMPLATE_TAGS, TEMPLATES, TemplateKind
 from generators.paths.llm.record_checks import quote_problems
 
 OPEN_DATA, CLOSE_DATA = "<caller_data>", "</caller_data>"
 _DELIMITER = re.compile(r"</?\s*caller_data\s*>", re.IGNORECASE)
+NO_EXAMPLES = "(no similar examples in the knowledge base yet)"
 TOOL_NAME = "emit_records"
 
 
@@ -51,14 +55,38 @@ def as_data(text: str, limit: int) -> str:
     return f"{OPEN_DATA}{clean}{CLOSE_DATA}"
 
 
+@dataclass(frozen=True, slots=True)
+class PromptKnowledge:
+    """What the templates quote from the knowledge base: examples of good data (the RAG
+    template) and defects with the data that triggered them (the edge-case template)."""
+
+    examples: tuple[Record, ...] | str = ()
+    defect_patterns: tuple[dict[str, Any], ...] = ()
+
+    @classmethod
+    def of(
+        cls, retrieved: RetrievedContext, request: GenerationRequest, schema: EntitySchema
+    ) -> PromptKnowledge:
+        """From what was retrieved for `request`. Examples are never empty when patterns were
+        searched for, so the template (and the tag it adds) does not depend on what the search
+        found."""
+        wanted = pattern_query(request, schema, 1).patterns
+        return cls(
+            examples=tuple(p.data for p in retrieved.patterns) or (NO_EXAMPLES if wanted else ()),
+            defect_patterns=tuple(
+                {"defect": d.description, "severity": d.severity, "trigger_data": list(d.triggers)}
+                for d in retrieved.defects
+            ),
+        )
+
+
 def choose_template(
-    request: GenerationRequest, schema: EntitySchema, context: Mapping[str, Any] | None = None
+    request: GenerationRequest, schema: EntitySchema, knowledge: PromptKnowledge | None = None
 ) -> TemplateKind:
     """Edge case > RAG > coherent entity > text content > general."""
-    context = context or {}
     if wants_edge_cases(request):
         return TemplateKind.EDGE_CASE
-    if context.get("examples"):
+    if knowledge is not None and knowledge.examples:
         return TemplateKind.RAG
     entity = entity_of(schema)
     if has_hint(request, Hint.COHERENT) or (entity is not None and entity.item_coherence):
@@ -76,11 +104,11 @@ def build_prompt(
     slices: Sequence[BatchSlice],
     fields: tuple[FieldSpec, ...],
     *,
-    context: Mapping[str, Any] | None = None,
+    knowledge: PromptKnowledge | None = None,
     limits: PromptLimits = PromptLimits(),
 ) -> str:
     """The filled template for a batch of `slices`, asking for `fields` (plus the tag)."""
-    context = context or {}
+    knowledge = knowledge or PromptKnowledge()
     count = sum(s.count for s in slices)
     values = {
         "count": count,
@@ -89,8 +117,8 @@ def build_prompt(
         "schema": describe_fields(fields, schema),
         "constraints": describe_rules(fields, schema) or "(none beyond the schema)",
         "scenarios": _scenarios(request, slices, limits),
-        "rag_examples": _examples(context.get("examples"), limits),
-        "defect_patterns": _examples(context.get("defect_patterns"), limits) or "(none known)",
+        "rag_examples": _examples(knowledge.examples, limits),
+        "defect_patterns": _examples(knowledge.defect_patterns, limits) or "(none known)",
         "entity_type": schema.name,
         "content_type": f"{schema.name} text",
         "sentiment_distribution": _sentiments(request, slices, limits),

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generators.core.errors import FallbackReason
-from generators.core.protocol import GenerationPath
 from generators.paths.llm.backend import LLMReply
 
 
@@ -47,16 +46,6 @@ class LLMReport:
     def tokens_used(self) -> int:
         """Input plus output tokens over every call, as the APIs reported them."""
         return self.input_tokens + self.output_tokens
-
-    @property
-    def path_used(self) -> GenerationPath:
-        """LLM when the model wrote any record; traditional when it wrote none."""
-        return GenerationPath.LLM if self.llm_records else GenerationPath.TRADITIONAL
-
-    @property
-    def fallback_reason(self) -> str:
-        """One line for logs and metadata: the steps in order, or "" without fallbacks."""
-        return "; ".join(f"{s.backend}: {s.reason.value} ({s.detail})" for s in self.steps)
 
     def add_usage(self, reply: LLMReply) -> None:
         self.calls += 1

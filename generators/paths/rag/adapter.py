@@ -11,13 +11,13 @@ from __future__ import annotations
 import copy
 from random import Random
 
-from generators.core.protocol import Record
+from generators.core.knowledge import RetrievedContext
+from generators.core.record import Record
 from generators.core.request import GenerationRequest
 from generators.core.schema import EntitySchema
 from generators.core.seeding import stable_seed
 from generators.entities.lookup import behaviour_of
 from generators.kinds.overrides import Override, apply_overrides, compile_overrides
-from generators.knowledge.model import RetrievedContext
 from generators.paths.rag.distributions import shape
 from generators.paths.rag.overlay import overlay
 from generators.quality.coherence import RuleChecker

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from random import Random
 from typing import Any
 
-from generators.core.protocol import Record
+from generators.core.record import Record
 from generators.core.request import FieldConstraint, FieldType
 from generators.core.schema import EntitySchema
 

@@ -5,32 +5,41 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Mapping
-from typing import Any
+from collections.abc import AsyncIterator
 
 from generators.core.errors import PatternStoreUnavailable
-from generators.core.protocol import GenerationPath, Generator, PathOutcome, Record, RunGenerator
+from generators.core.knowledge import PatternStore, RetrievedContext
+from generators.core.protocol import GenerationPath, Generator, PathOutcome, RunContext
+from generators.core.record import Record
 from generators.core.request import GenerationRequest
 from generators.core.schema import EntitySchema
-from generators.knowledge.model import PatternStore, RetrievedContext
 from generators.knowledge.query import pattern_query
 from generators.paths.rag.adapter import SOURCE_TAG, RecordAdapter
+from generators.paths.rag.routing import RAG_ROUTING
 
 log = logging.getLogger(__name__)
 
-#: Context key under which a caller (the hybrid path) hands over what it already retrieved.
-RETRIEVED = "retrieved"
+#: Records per batch unless the worker's settings say otherwise.
+DEFAULT_BATCH_SIZE = 500
 
 
-class RAGGenerator(RunGenerator):
+class RAGGenerator:
     """Retrieves once per request, then adapts the base generator's records batch by batch,
     so memory stays flat however many records are asked for."""
 
-    path = GenerationPath.RAG
+    name = GenerationPath.RAG
+    routing = RAG_ROUTING
 
     def __init__(
-        self, store: PatternStore, base: Generator, *, top_k: int, recheck_s: float = 2.0
+        self,
+        store: PatternStore,
+        base: Generator,
+        *,
+        top_k: int,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        recheck_s: float = 2.0,
     ) -> None:
+        self.batch_size = batch_size
         self._store = store
         self._base = base
         self._top_k = top_k
@@ -40,12 +49,8 @@ class RAGGenerator(RunGenerator):
         self._probing: asyncio.Task[None] | None = None
 
     @property
-    def available(self) -> bool:
-        return self._problem is None
-
-    @property
-    def unavailable_reason(self) -> str:
-        return "" if self._problem is None else f"knowledge base down: {self._problem}"
+    def unavailable_reason(self) -> str | None:
+        return None if self._problem is None else f"knowledge base down: {self._problem}"
 
     async def probe(self) -> None:
         """Re-check the store in the background when the last check is stale: a request never
@@ -78,58 +83,52 @@ class RAGGenerator(RunGenerator):
             raise
 
     def start(
-        self,
-        request: GenerationRequest,
-        schema: EntitySchema,
-        *,
-        batch_size: int,
-        context: Mapping[str, Any] | None = None,
+        self, request: GenerationRequest, schema: EntitySchema, context: RunContext
     ) -> RAGRun:
-        return RAGRun(self, request, schema, batch_size, context)
+        return RAGRun(self, self._base, request, schema, context)
 
 
 class RAGRun:
     def __init__(
         self,
-        generator: RAGGenerator,
+        rag: RAGGenerator,
+        base: Generator,
         request: GenerationRequest,
         schema: EntitySchema,
-        batch_size: int,
-        context: Mapping[str, Any] | None,
+        context: RunContext,
     ) -> None:
-        self._gen = generator
+        self._rag = rag
+        self._base = base
         self._request = request
         self._schema = schema
-        self._batch_size = batch_size
-        self._context = context or {}
+        self._context = context
         self._fallbacks: list[str] = []
         self._adapted = 0
 
     @property
     def outcome(self) -> PathOutcome:
-        path = GenerationPath.RAG if self._adapted else GenerationPath.TRADITIONAL
+        path = GenerationPath.RAG if self._adapted else self._base.name
         return PathOutcome(path, fallbacks=tuple(self._fallbacks))
 
     def __aiter__(self) -> AsyncIterator[list[Record]]:
         return self._batches()
 
     async def _batches(self) -> AsyncIterator[list[Record]]:
-        retrieved = self._context.get(RETRIEVED)
-        if not isinstance(retrieved, RetrievedContext):
+        retrieved = self._context.retrieved
+        if retrieved is None:
             retrieved = await self._retrieve()
         adapter = RecordAdapter(retrieved, self._request, self._schema)
         if not adapter.has_knowledge and not self._fallbacks:
             entity = self._request.entity or self._schema.name
             self._fallbacks.append(f"rag: nothing retrieved for {entity!r}; traditional records")
-        async for batch in self._gen._base.generate_stream(
-            self._request, self._schema, batch_size=self._batch_size
-        ):
+        base = self._base.start(self._request, self._schema, RunContext(self._context.batch_size))
+        async for batch in base:
             yield [adapter.adapt(record) for record in batch]
         self._adapted = adapter.adapted
 
     async def _retrieve(self) -> RetrievedContext:
         try:
-            return await self._gen.retrieve(self._request, self._schema)
+            return await self._rag.retrieve(self._request, self._schema)
         except PatternStoreUnavailable as exc:
             log.warning("request %s: RAG retrieval failed: %s", self._request.request_id, exc)
             self._fallbacks.append(f"rag: {exc}; traditional records")

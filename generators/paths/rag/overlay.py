@@ -16,7 +16,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from generators.core.protocol import Record
+from generators.core.record import Record
 from generators.core.request import FieldSpec, FieldType
 from generators.core.schema import EntitySchema, children
 from generators.entities.lookup import behaviour_of

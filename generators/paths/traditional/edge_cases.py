@@ -14,7 +14,7 @@ from __future__ import annotations
 from random import Random
 
 from generators.core.hints import EDGE_CASE_TAG
-from generators.core.protocol import Record
+from generators.core.record import Record
 from generators.core.schema import EntitySchema
 from generators.entities.lookup import behaviour_of
 

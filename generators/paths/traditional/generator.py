@@ -3,27 +3,29 @@
 Deterministic: one `random.Random`, seeded from the request's seed, is consumed record after
 record, so the same request yields the same records whatever `batch_size` is (batches only cut
 the sequence) and in whichever worker process it runs. Streaming: records are built batch by
-batch and never held all at once. Fast: no Faker call happens per record (see `pools`), and
-builders that offer `build_many` (carts) build runs of records in one call, tags included.
-Edge cases (`generators.edge_cases`) are a layer over built records, applied before the
-scenario's overrides when the request asks for them.
+batch and never held all at once. Fast: no Faker call happens per record (see
+`generators.values.pools`), and builders that offer `build_many` (carts) build runs of records
+in one call, tags included. Each schema's builder is its entity's (`EntityBehaviour.builder`).
+Edge cases (`edge_cases`) are a layer over built records, applied before the scenario's
+overrides when the request asks for them.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from datetime import datetime
 from random import Random
-from typing import Any
 
 from generators.core.hints import wants_edge_cases
-from generators.core.protocol import GenerationPath, Generator, Record
+from generators.core.protocol import GenerationPath, GenerationRun, PathOutcome, RunContext
+from generators.core.record import Record
 from generators.core.request import GenerationRequest, plan_scenarios
 from generators.core.schema import EntitySchema
 from generators.entities.lookup import behaviour_of
 from generators.kinds.overrides import apply_overrides, compile_overrides
 from generators.paths.traditional.edge_cases import EdgeCaseLayer
+from generators.paths.traditional.routing import TRADITIONAL_ROUTING
 from generators.values.context import (
     DEFAULT_REFERENCE_TIME,
     BatchRecordBuilder,
@@ -31,32 +33,57 @@ from generators.values.context import (
     RecordBuilder,
     utc_datetime,
 )
+from generators.values.faker_pools import faker_pools
 from generators.values.pools import ValuePools
 
+#: Records per batch (and reply chunk) unless the worker's settings say otherwise.
+DEFAULT_BATCH_SIZE = 500
 
-class TraditionalGenerator(Generator):
+
+class PlainRun:
+    """A run that only yields batches: its outcome is the path that made them, nothing more."""
+
+    def __init__(self, path: str, batches: AsyncIterator[list[Record]]) -> None:
+        self._batches = batches
+        self.outcome = PathOutcome(path)
+
+    def __aiter__(self) -> AsyncIterator[list[Record]]:
+        return self._batches
+
+
+class TraditionalGenerator:
     """Faker-based generation. Build one per process and reuse it: it holds the value pools."""
 
-    path = GenerationPath.TRADITIONAL
+    name = GenerationPath.TRADITIONAL
+    routing = TRADITIONAL_ROUTING
+    unavailable_reason = None
 
     def __init__(
         self,
         *,
+        batch_size: int = DEFAULT_BATCH_SIZE,
         pools: ValuePools | None = None,
         reference_time: datetime = DEFAULT_REFERENCE_TIME,
     ) -> None:
-        """`pools` default to `ValuePools.build()` (about a tenth of a second). Timestamps fall
+        """`pools` default to `faker_pools()` (about a tenth of a second). Timestamps fall
         before `reference_time`, which is fixed by default so that records are reproducible."""
-        self._pools = pools if pools is not None else ValuePools.build()
+        self.batch_size = batch_size
+        self._pools = pools if pools is not None else faker_pools()
         self._reference_epoch = int(reference_time.timestamp())
 
-    async def generate_stream(
-        self,
-        request: GenerationRequest,
-        schema: EntitySchema,
-        *,
-        batch_size: int,
-        context: Mapping[str, Any] | None = None,
+    async def probe(self) -> None:
+        """Nothing to check: the path needs no backend."""
+
+    def output_schema(self, request: GenerationRequest, schema: EntitySchema) -> EntitySchema:
+        return schema
+
+    def start(
+        self, request: GenerationRequest, schema: EntitySchema, context: RunContext
+    ) -> GenerationRun:
+        return PlainRun(self.name, self._batches(request, schema, context.batch_size))
+
+    async def _batches(
+        self, request: GenerationRequest, schema: EntitySchema, batch_size: int
     ) -> AsyncIterator[list[Record]]:
         if batch_size < 1:
             msg = f"batch_size must be at least 1, got {batch_size}"

@@ -10,12 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
-from generators.core.protocol import Record
-
-if TYPE_CHECKING:
-    from generators.knowledge.learning import Feedback
+from generators.core.record import Record
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +104,17 @@ class PatternStore(Protocol):
     async def problem(self) -> str | None:
         """None when the store answers, else a few words on why not."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    feedback_id: str
+    domain: str
+    entity: str
+    scenario: str
+    records: tuple[Record, ...]
+    quality_score: float
+    submitted_at: str = ""
 
 
 class KnowledgeWriter(Protocol):
