@@ -51,7 +51,7 @@ async def measure() -> list[tuple[str, str, str]]:
     )
 
     settings = isolated_settings()
-    store = knowledge_store(settings, MiniLMEmbedder.from_package())
+    store = knowledge_store(settings.rag, MiniLMEmbedder.from_package())
     await seed(store, load_starter_set())
     worker = WorkerProcess(settings)
     rows: list[tuple[str, str, str]] = []

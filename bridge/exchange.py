@@ -12,7 +12,6 @@ from aiokafka.errors import KafkaError
 
 from bridge.reply_pool import ReplyTopicPool
 from bridge.reply_reader import ReplyReader
-from config import Settings
 from contracts.avro import AvroCodec, Contract
 from contracts.requests import request_to_event
 from generators.core.errors import DeadlineExceeded, KafkaUnavailable, NoAnswer
@@ -26,13 +25,15 @@ DEADLINE_MARGIN_S = 0.25
 class RequestExchange:
     def __init__(
         self,
-        settings: Settings,
+        request_topic: str,
+        idle_timeout_s: float,
         codec: AvroCodec,
         producer: AIOKafkaProducer,
         pool: ReplyTopicPool,
         reader: ReplyReader,
     ) -> None:
-        self._settings = settings
+        self._request_topic = request_topic
+        self._idle_timeout_s = idle_timeout_s
         self._codec = codec
         self._producer = producer
         self._pool = pool
@@ -47,7 +48,7 @@ class RequestExchange:
         timeout between chunks, and never past the deadline, so a dead worker is an error.
         """
         loop = asyncio.get_running_loop()
-        idle = self._settings.reply_idle_timeout_s
+        idle = self._idle_timeout_s
 
         def wait_budget() -> tuple[float, bool]:
             if deadline is None:
@@ -61,7 +62,7 @@ class RequestExchange:
                 event = request_to_event(dataclasses.replace(request, reply_topic=topic))
                 try:
                     await self._producer.send_and_wait(
-                        self._settings.request_topic,
+                        self._request_topic,
                         self._codec.encode(Contract.GENERATE_REQUESTED, event),
                         key=request.request_id.encode(),
                     )

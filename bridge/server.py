@@ -28,6 +28,7 @@ from bridge.reply_reader import ReplyReader
 from bridge.service import TestDataServicer
 from clients.kafka_admin import KafkaAdmin
 from config import Settings
+from config.settings import BridgeSettings, KafkaSettings
 from contracts._proto import test_data_pb2_grpc as pb_grpc
 from contracts.avro import AvroCodec
 from contracts.topics import reply_topic_spec, service_topics
@@ -37,10 +38,10 @@ log = logging.getLogger(__name__)
 SERVICE_NAME = "testdata.v1.TestDataService"
 
 
-def reply_topics(settings: Settings) -> list[str]:
+def reply_topics(kafka: KafkaSettings, bridge: BridgeSettings) -> list[str]:
     return [
-        f"{settings.reply_topic_prefix}{settings.bridge_id}.{i:03d}"
-        for i in range(settings.reply_pool_size)
+        f"{kafka.reply_topic_prefix}{bridge.bridge_id}.{i:03d}"
+        for i in range(bridge.reply_pool_size)
     ]
 
 
@@ -72,28 +73,29 @@ async def running_bridge(
 ) -> AsyncIterator[RunningBridge]:
     """Start everything the bridge needs, serve on `port` (settings' port by default; 0 picks a
     free one), and tear it all down on exit."""
+    kafka, bridge = settings.kafka, settings.bridge
     codec = AvroCodec()
-    topics = reply_topics(settings)
+    topics = reply_topics(kafka, bridge)
     async with contextlib.AsyncExitStack() as stack:
-        admin = await stack.enter_async_context(KafkaAdmin(settings.kafka_bootstrap_servers))
+        admin = await stack.enter_async_context(KafkaAdmin(kafka.kafka_bootstrap_servers))
         await admin.ensure_topics(
-            [*service_topics(settings), *(reply_topic_spec(settings, t) for t in topics)]
+            [*service_topics(kafka), *(reply_topic_spec(kafka, t) for t in topics)]
         )
         producer = AIOKafkaProducer(
-            bootstrap_servers=settings.kafka_bootstrap_servers, acks="all", linger_ms=0
+            bootstrap_servers=kafka.kafka_bootstrap_servers, acks="all", linger_ms=0
         )
         await producer.start()
         stack.push_async_callback(producer.stop)
         reader = ReplyReader(
-            settings.kafka_bootstrap_servers,
+            kafka.kafka_bootstrap_servers,
             tuple(topics),
             codec,
-            max_bytes=settings.max_message_bytes,
+            max_bytes=kafka.max_message_bytes,
         )
         await reader.start()
         stack.push_async_callback(reader.stop)
         redis_client = aioredis.from_url(
-            settings.redis_url, socket_connect_timeout=1.0, socket_timeout=1.0
+            settings.cache.redis_url, socket_connect_timeout=1.0, socket_timeout=1.0
         )
         stack.push_async_callback(redis_client.aclose)
         http = httpx.AsyncClient(timeout=1.0)
@@ -101,28 +103,37 @@ async def running_bridge(
 
         checker = HealthChecker(
             [
-                Component("kafka", kafka_probe(admin, settings.request_topic), required=True),
-                Component("worker", worker_probe(admin, settings.worker_group), required=True),
+                Component("kafka", kafka_probe(admin, kafka.request_topic), required=True),
+                Component("worker", worker_probe(admin, kafka.worker_group), required=True),
                 Component("redis", redis_probe(redis_client), required=False),
-                Component("weaviate", weaviate_probe(http, settings.weaviate_url), required=False),
+                Component(
+                    "weaviate", weaviate_probe(http, settings.rag.weaviate_url), required=False
+                ),
             ],
-            cache_s=settings.health_cache_s,
+            cache_s=bridge.health_cache_s,
         )
-        exchange = RequestExchange(settings, codec, producer, ReplyTopicPool(topics), reader)
+        exchange = RequestExchange(
+            kafka.request_topic,
+            bridge.reply_idle_timeout_s,
+            codec,
+            producer,
+            ReplyTopicPool(topics),
+            reader,
+        )
         server = grpc.aio.server()
         pb_grpc.add_TestDataServiceServicer_to_server(
-            TestDataServicer(settings, exchange, checker), server
+            TestDataServicer(settings.generation, exchange, checker), server
         )
         grpc_health = health.aio.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(grpc_health, server)
         bound = server.add_insecure_port(
-            f"{settings.grpc_host}:{settings.grpc_port if port is None else port}"
+            f"{bridge.grpc_host}:{bridge.grpc_port if port is None else port}"
         )
         await server.start()
         stack.push_async_callback(server.stop, 2.0)
         health_task = asyncio.create_task(
-            _publish_grpc_health(checker, grpc_health, max(settings.health_cache_s, 1.0))
+            _publish_grpc_health(checker, grpc_health, max(bridge.health_cache_s, 1.0))
         )
         stack.callback(health_task.cancel)
-        log.info("bridge %s serving on %s:%d", settings.bridge_id, settings.grpc_host, bound)
+        log.info("bridge %s serving on %s:%d", bridge.bridge_id, bridge.grpc_host, bound)
         yield RunningBridge(bound, server)

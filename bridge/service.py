@@ -12,7 +12,7 @@ import grpc
 
 from bridge.exchange import RequestExchange
 from bridge.health import HealthChecker
-from config import Settings
+from config.settings import GenerationSettings
 from contracts._proto import test_data_pb2 as pb
 from contracts._proto import test_data_pb2_grpc as pb_grpc
 from contracts.proto import metadata_to_proto, schema_info
@@ -25,8 +25,10 @@ from generators.quality.validation import validate_request
 
 
 class TestDataServicer(pb_grpc.TestDataServiceServicer):
-    def __init__(self, settings: Settings, exchange: RequestExchange, health: HealthChecker):
-        self._settings = settings
+    def __init__(
+        self, limits: GenerationSettings, exchange: RequestExchange, health: HealthChecker
+    ) -> None:
+        self._limits = limits
         self._exchange = exchange
         self._health = health
 
@@ -85,9 +87,9 @@ class TestDataServicer(pb_grpc.TestDataServiceServicer):
         request = request_from_proto(
             message, request_id=message.request_id or str(uuid.uuid4()), reply_topic=""
         )
-        problems = validate_request(request, max_records=self._settings.max_records)
-        limit = self._settings.max_sync_records
-        if sync and limit < request.count <= self._settings.max_records:
+        problems = validate_request(request, max_records=self._limits.max_records)
+        limit = self._limits.max_sync_records
+        if sync and limit < request.count <= self._limits.max_records:
             too_many = (
                 f"{request.count} records is more than GenerateData's limit of {limit}; "
                 "use GenerateDataStream for large requests"

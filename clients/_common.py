@@ -1,5 +1,5 @@
-"""What both backends share: resolving keys from the SDKs' environment variables, and one
-deadline over all of an SDK's attempts.
+"""What both backends share: how they call their API (`CallLimits`), and one deadline over all
+of an SDK's attempts.
 
 The SDKs retry 408/409/429/5xx and connection errors themselves (`max_retries`, exponential
 backoff with jitter) and honour `retry-after` / `retry-after-ms` (read in their
@@ -10,12 +10,9 @@ will wait as long as `retry-after` says; `total_timeout_s` bounds the whole call
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import TypeVar
-
-from pydantic import SecretStr
 
 from generators.core.errors import LLMTimeoutError
 
@@ -35,18 +32,6 @@ class CallLimits:
 
 
 DEFAULT_LIMITS = CallLimits()
-
-
-def secret_from(explicit: SecretStr | None, env_var: str) -> SecretStr | None:
-    """The explicit key, else the environment's (empty counts as missing)."""
-    if explicit is not None and explicit.get_secret_value():
-        return explicit
-    value = os.environ.get(env_var, "")
-    return SecretStr(value) if value else None
-
-
-def setting_from(explicit: str | None, env_var: str) -> str | None:
-    return explicit or os.environ.get(env_var) or None
 
 
 async def within(deadline_s: float, call: Awaitable[T], what: str) -> T:

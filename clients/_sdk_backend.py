@@ -1,5 +1,6 @@
-"""What both LLM backends share: their key and base URL (explicit, else the SDK's environment
-variables), a model, call limits, and one SDK client made on first use and closed on demand."""
+"""What both LLM backends share: their key and base URL (always given: the SDKs never read the
+environment, `config.Settings` does), a model, call limits, and one SDK client made on first use
+and closed on demand."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import ClassVar, Generic, Protocol, TypeVar
 
 from pydantic import SecretStr
 
-from clients._common import CallLimits, secret_from, setting_from
+from clients._common import CallLimits
 from generators.core.errors import LLMUnavailableError
 
 
@@ -20,21 +21,21 @@ ClientT = TypeVar("ClientT", bound=_Closable)
 
 
 class SDKBackend(ABC, Generic[ClientT]):
+    #: The environment variable `Settings` reads this backend's key from (for messages).
     key_env: ClassVar[str]
-    url_env: ClassVar[str]
 
     def __init__(
         self,
         *,
         name: str,
         api_key: SecretStr | None,
-        base_url: str | None,
+        base_url: str,
         model: str,
         limits: CallLimits,
     ) -> None:
         self._name = name
-        self._key = secret_from(api_key, self.key_env)
-        self._base_url = setting_from(base_url, self.url_env)
+        self._key = api_key if api_key is not None and api_key.get_secret_value() else None
+        self._base_url = base_url
         self._model = model
         self._limits = limits
         self._client: ClientT | None = None

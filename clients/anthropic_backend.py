@@ -15,6 +15,7 @@ from pydantic import SecretStr
 
 from clients._common import DEFAULT_LIMITS, CallLimits, within
 from clients._sdk_backend import SDKBackend
+from config.settings import ANTHROPIC_DEFAULT_URL
 from generators.core.errors import LLMCallError, LLMTimeoutError
 from generators.paths.llm.backend import LLMReply
 from generators.paths.llm.prompt_builder import TOOL_NAME
@@ -23,19 +24,18 @@ DEFAULT_CLAUDE_MODEL = "claude-sonnet-4-20250514"
 
 
 class AnthropicBackend(SDKBackend[anthropic.AsyncAnthropic]):
-    """`api_key` and `base_url` default to `ANTHROPIC_API_KEY` and `ANTHROPIC_BASE_URL`.
+    """Claude through the Anthropic SDK (a forced tool call carries the records).
 
     Without a key the backend is unavailable and `complete` raises `LLMUnavailableError`.
     """
 
     key_env = "ANTHROPIC_API_KEY"
-    url_env = "ANTHROPIC_BASE_URL"
 
     def __init__(
         self,
         *,
         api_key: SecretStr | None = None,
-        base_url: str | None = None,
+        base_url: str = ANTHROPIC_DEFAULT_URL,
         model: str = DEFAULT_CLAUDE_MODEL,
         limits: CallLimits = DEFAULT_LIMITS,
     ) -> None:

@@ -10,6 +10,7 @@ from pydantic import SecretStr
 
 from clients._common import DEFAULT_LIMITS, CallLimits, within
 from clients._sdk_backend import SDKBackend
+from config.settings import OPENAI_DEFAULT_URL
 from generators.core.errors import LLMCallError, LLMTimeoutError
 from generators.paths.llm.backend import LLMReply
 
@@ -17,18 +18,17 @@ DEFAULT_VLLM_MODEL = "meta-llama/Meta-Llama-3-8B-Instruct"
 
 
 class OpenAICompatibleBackend(SDKBackend[openai.AsyncOpenAI]):
-    """`api_key` and `base_url` default to `OPENAI_API_KEY` and `OPENAI_BASE_URL` (a vLLM
-    server that checks no key still needs one set, e.g. `OPENAI_API_KEY=EMPTY`: a missing key
-    is what marks the backend unconfigured)."""
+    """An OpenAI-compatible endpoint (vLLM) through the OpenAI SDK, with `json_schema` output.
+    A vLLM server that checks no key still needs one set (e.g. `OPENAI_API_KEY=EMPTY`): a
+    missing key is what marks the backend unconfigured."""
 
     key_env = "OPENAI_API_KEY"
-    url_env = "OPENAI_BASE_URL"
 
     def __init__(
         self,
         *,
         api_key: SecretStr | None = None,
-        base_url: str | None = None,
+        base_url: str = OPENAI_DEFAULT_URL,
         model: str = DEFAULT_VLLM_MODEL,
         limits: CallLimits = DEFAULT_LIMITS,
         name: str = "openai-compatible",

@@ -1,7 +1,8 @@
-"""Runtime settings: one `Settings` object, read once at start and passed down.
+"""Runtime settings: one `Settings` object, read once at start, passed down in groups.
 
-Nothing else in the project reads the environment; every other package takes the values it needs
-as arguments, so tests build their own `Settings` instead of patching globals.
+Nothing else in the service reads the environment: every component takes the group of settings
+it needs (`settings.kafka`, `settings.llm`...) as an argument, so tests build their own
+`Settings` instead of patching globals.
 """
 
 from config.settings import Settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from config import Settings
+from config.settings import KafkaSettings
 
 _LEGAL_TOPIC = re.compile(r"[a-zA-Z0-9._-]{1,249}")
 
@@ -17,43 +17,43 @@ class TopicSpec:
     config: dict[str, str] = field(default_factory=dict)
 
 
-def service_topics(settings: Settings) -> list[TopicSpec]:
+def service_topics(kafka: KafkaSettings) -> list[TopicSpec]:
     """Every topic the worker reads or writes, except the reply topics the bridge leases."""
     week = str(7 * 24 * 3600 * 1000)
     return [
-        TopicSpec(settings.request_topic, settings.request_topic_partitions),
-        TopicSpec(settings.defects_topic, 3),
-        TopicSpec(settings.feedback_topic, 3),
-        TopicSpec(settings.dead_letter_topic, 1, {"retention.ms": week}),
+        TopicSpec(kafka.request_topic, kafka.request_topic_partitions),
+        TopicSpec(kafka.defects_topic, 3),
+        TopicSpec(kafka.feedback_topic, 3),
+        TopicSpec(kafka.dead_letter_topic, 1, {"retention.ms": week}),
     ]
 
 
-def reply_topic_spec(settings: Settings, name: str) -> TopicSpec:
+def reply_topic_spec(kafka: KafkaSettings, name: str) -> TopicSpec:
     """Reply topics have one partition (chunks stay in order) and short retention."""
     return TopicSpec(
         name,
         1,
         {
-            "retention.ms": str(settings.reply_topic_retention_ms),
-            "max.message.bytes": str(settings.max_message_bytes),
+            "retention.ms": str(kafka.reply_topic_retention_ms),
+            "max.message.bytes": str(kafka.max_message_bytes),
         },
     )
 
 
-def reply_topic_problem(topic: str, settings: Settings) -> str | None:
+def reply_topic_problem(topic: str, kafka: KafkaSettings) -> str | None:
     """Why a request may not name `topic` as its reply topic, or None when it may.
 
     A caller must not be able to make the worker write where it pleases: only topics under the
     configured reply prefix, never an internal (`__`) topic or one of the service's own.
     """
-    prefix = settings.reply_topic_prefix
+    prefix = kafka.reply_topic_prefix
     if not topic:
         return "is empty: a request needs a reply topic"
     if not _LEGAL_TOPIC.fullmatch(topic):
         return f"{topic!r} is not a legal Kafka topic name"
     if topic.startswith("__"):
         return f"{topic!r} is an internal topic"
-    own = {spec.name for spec in service_topics(settings)}
+    own = {spec.name for spec in service_topics(kafka)}
     if topic in own:
         return f"{topic!r} is one of the service's own topics"
     if not topic.startswith(prefix) or topic == prefix:

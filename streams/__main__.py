@@ -11,13 +11,14 @@ import prometheus_client
 from clients.kafka_admin import KafkaAdmin
 from config import Settings
 from config.logs import configure_logging
+from config.settings import KafkaSettings
 from contracts.topics import service_topics
 from streams.app import create_app
 
 
-async def _ensure_topics(settings: Settings) -> None:
-    async with KafkaAdmin(settings.kafka_bootstrap_servers) as admin:
-        await admin.ensure_topics(service_topics(settings))
+async def _ensure_topics(kafka: KafkaSettings) -> None:
+    async with KafkaAdmin(kafka.kafka_bootstrap_servers) as admin:
+        await admin.ensure_topics(service_topics(kafka))
 
 
 def _serve_metrics(port: int) -> None:
@@ -32,7 +33,7 @@ def _serve_metrics(port: int) -> None:
 def main() -> None:
     settings = Settings()
     configure_logging(settings.log_level)
-    asyncio.run(_ensure_topics(settings))
+    asyncio.run(_ensure_topics(settings.kafka))
     _serve_metrics(settings.metrics_port)
     asyncio.set_event_loop(asyncio.new_event_loop())
     app = create_app(settings)

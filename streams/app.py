@@ -29,39 +29,50 @@ log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings) -> faust.App:
+    """The worker: its clients and paths from their settings groups, and its three agents."""
+    kafka, cache_settings = settings.kafka, settings.cache
     app = faust.App(
-        settings.worker_group,
-        broker=f"kafka://{settings.kafka_bootstrap_servers}",
+        kafka.worker_group,
+        broker=f"kafka://{kafka.kafka_bootstrap_servers}",
         key_serializer="raw",
         value_serializer="raw",
         web_enabled=False,
-        datadir=str(settings.worker_data_dir),
+        datadir=str(kafka.worker_data_dir),
         topic_disable_leader=True,
         topic_allow_declare=False,
         consumer_auto_offset_reset="earliest",
         producer_acks=-1,
         producer_linger=0.0,
-        producer_max_request_size=settings.max_message_bytes,
+        producer_max_request_size=kafka.max_message_bytes,
         loghandlers=[],
     )
     codec = AvroCodec()
-    store = knowledge_store(settings)
-    pools = RedisDataPoolStore.from_url(settings.redis_url)
-    backends = llm_backends(settings)
+    store = knowledge_store(settings.rag)
+    pools = RedisDataPoolStore.from_url(cache_settings.redis_url)
+    backends = llm_backends(settings.llm)
     cache = DataPoolCache(
         pools,
-        PoolPolicy(ttl_s=settings.cache_ttl_seconds, max_records=settings.cache_pool_records),
-        prefix=settings.cache_key_prefix,
+        PoolPolicy(
+            ttl_s=cache_settings.cache_ttl_seconds, max_records=cache_settings.cache_pool_records
+        ),
+        prefix=cache_settings.cache_key_prefix,
     )
     processor = RequestProcessor(
-        settings, codec, FaustPublisher(app), build_paths(settings, store, backends), cache
+        kafka,
+        settings.generation,
+        codec,
+        FaustPublisher(app),
+        build_paths(
+            settings.generation, settings.llm, settings.rag, store=store, backends=backends
+        ),
+        cache,
     )
     indexer = LearningIndexer(
-        codec, DeadLetters(settings.dead_letter_topic, codec, FaustPublisher(app)), store
+        codec, DeadLetters(kafka.dead_letter_topic, codec, FaustPublisher(app)), store
     )
-    _agent(app, settings.request_topic, "generate", processor.handle)
-    _agent(app, settings.defects_topic, "index-defects", indexer.handle_defect)
-    _agent(app, settings.feedback_topic, "index-feedback", indexer.handle_feedback)
+    _agent(app, kafka.request_topic, "generate", processor.handle)
+    _agent(app, kafka.defects_topic, "index-defects", indexer.handle_defect)
+    _agent(app, kafka.feedback_topic, "index-feedback", indexer.handle_feedback)
 
     async def close_clients(_app: Any, *_args: Any, **_kwargs: Any) -> None:
         """Once the consumer has stopped: close the edge clients' connections."""

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from config import Settings
+from config.settings import GenerationSettings, KafkaSettings
 from contracts.avro import AvroCodec, Contract
 from contracts.requests import request_from_event
 from contracts.topics import reply_topic_problem
@@ -39,7 +39,8 @@ log = logging.getLogger(__name__)
 class RequestProcessor:
     def __init__(
         self,
-        settings: Settings,
+        kafka: KafkaSettings,
+        limits: GenerationSettings,
         codec: AvroCodec,
         publisher: Publisher,
         paths: Sequence[Generator],
@@ -47,10 +48,11 @@ class RequestProcessor:
     ) -> None:
         """`paths` are the generation paths this worker serves, in the order the router reads
         their signals (`streams.wiring.build_paths`)."""
-        self._settings = settings
+        self._kafka = kafka
+        self._limits = limits
         self._codec = codec
         self._publisher = publisher
-        self._dead_letters = DeadLetters(settings.dead_letter_topic, codec, publisher)
+        self._dead_letters = DeadLetters(kafka.dead_letter_topic, codec, publisher)
         self._paths = {path.name: path for path in paths}
         self._routings = {name: path.routing for name, path in self._paths.items()}
         self._cache = cache
@@ -77,13 +79,13 @@ class RequestProcessor:
         if not request.request_id.strip():
             await self._dead_letter(event, "request_id: is empty", field="request_id")
             return
-        topic_problem = reply_topic_problem(request.reply_topic, self._settings)
+        topic_problem = reply_topic_problem(request.reply_topic, self._kafka)
         if topic_problem is not None:
             reason = f"reply_topic: {topic_problem}"
             await self._dead_letter(event, reason, field="reply_topic", request=request)
             return
         writer = ReplyWriter(self._publisher, self._codec, request.reply_topic, request.request_id)
-        problems = validate_request(request, max_records=self._settings.max_records)
+        problems = validate_request(request, max_records=self._limits.max_records)
         if problems:
             invalid = InvalidRequest(problems)
             await self._dead_letter(event, str(invalid), field=invalid.field, request=request)

@@ -31,7 +31,7 @@ async def seed(store: WeaviatePatternStore, starter: StarterSet) -> None:
 
 async def _main(settings: Settings) -> int:
     starter = load_starter_set()
-    store = knowledge_store(settings)
+    store = knowledge_store(settings.rag)
     started = time.perf_counter()
     try:
         await seed(store, starter)

@@ -31,6 +31,12 @@ from contracts.topics import reply_topic_spec, service_topics
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def postgres_url() -> str:
+    """The PostgreSQL that the SQL round-trip tests load scripts into (`services/postgres.sh`
+    starts it; `POSTGRES_URL` points the tests at another)."""
+    return os.environ.get("POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test_data_agent")
+
+
 def free_port() -> int:
     """A loopback port nothing listens on (now: it is free until someone binds it)."""
     with socket.socket() as probe:
@@ -142,7 +148,10 @@ async def wait_for_workers(settings: Settings, count: int = 1, timeout: float = 
 async def create_topics(settings: Settings, *reply_topics: str) -> None:
     async with KafkaAdmin(settings.kafka_bootstrap_servers) as admin:
         await admin.ensure_topics(
-            [*service_topics(settings), *(reply_topic_spec(settings, t) for t in reply_topics)]
+            [
+                *service_topics(settings.kafka),
+                *(reply_topic_spec(settings.kafka, t) for t in reply_topics),
+            ]
         )
 
 

@@ -62,7 +62,7 @@ async def knowledge(
     settings: Settings, embedder: MiniLMEmbedder
 ) -> AsyncIterator[WeaviatePatternStore]:
     """The run's knowledge base on the local Weaviate, seeded with the starter set."""
-    store = knowledge_store(settings, embedder)
+    store = knowledge_store(settings.rag, embedder)
     await seed(store, load_starter_set())
     try:
         yield store

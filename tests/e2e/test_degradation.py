@@ -52,7 +52,7 @@ async def test_requests_survive_weaviate_then_redis_being_stopped(
     settings = isolated_settings(
         weaviate_url=weaviate.url, weaviate_grpc_port=weaviate.grpc_port, redis_url=redis.url
     )
-    store = knowledge_store(settings, embedder)
+    store = knowledge_store(settings.rag, embedder)
     await seed(store, load_starter_set())
     await store.aclose()
     async with running_stack(settings) as stub:

@@ -9,9 +9,9 @@ import uuid
 import psycopg
 import pytest
 
-from config import Settings
 from contracts._proto import test_data_pb2 as pb
 from contracts._proto import test_data_pb2_grpc as pb_grpc
+from testing.stack import postgres_url
 
 pytestmark = pytest.mark.e2e
 
@@ -52,7 +52,7 @@ async def test_sql_with_a_hostile_override_round_trips_in_postgresql(
     response = await hostile_users(stub)
     schema = f"e2e_{uuid.uuid4().hex[:8]}"
 
-    with psycopg.connect(Settings().postgres_url, autocommit=True) as conn:
+    with psycopg.connect(postgres_url(), autocommit=True) as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
         try:
             conn.execute(f'SET search_path TO "{schema}"')

@@ -16,7 +16,7 @@ from generators.core.request import GenerationRequest
 from generators.entities.registry import resolve_schema
 from generators.knowledge.learning import defect_from_event
 from router.intelligence import route
-from streams.wiring import build_paths
+from streams.wiring import build_paths, llm_backends
 from testing.llm_servers import StubLLMServer, request_prompt
 
 pytestmark = pytest.mark.integration
@@ -58,7 +58,16 @@ async def test_defects_reach_the_prompt_and_their_triggers_survive_the_model(
                 "llm_max_retries": 0,
             }
         )
-        paths = {path.name: path for path in build_paths(llm_settings, knowledge)}
+        paths = {
+            path.name: path
+            for path in build_paths(
+                llm_settings.generation,
+                llm_settings.llm,
+                llm_settings.rag,
+                store=knowledge,
+                backends=llm_backends(llm_settings.llm),
+            )
+        }
         decision = route(request, {n: p.routing for n, p in paths.items()}, frozenset(paths))
         hybrid = paths[decision.path]
         schema = hybrid.output_schema(request, resolve_schema(request))

@@ -17,6 +17,7 @@ from bench.tokens import compare_token_usage
 from clients._common import CallLimits
 from clients.anthropic_backend import AnthropicBackend
 from clients.openai_backend import OpenAICompatibleBackend
+from config import Settings
 from generators.core.errors import FallbackReason, LLMTimeoutError
 from generators.core.protocol import RunContext
 from generators.core.record import Record
@@ -26,6 +27,7 @@ from generators.paths.llm.backend import LLMBackend
 from generators.paths.llm.generator import LLMGenerator, LLMRun
 from generators.paths.traditional.generator import TraditionalGenerator
 from generators.quality.coherence import CoherenceTracker
+from streams.wiring import llm_backends
 from testing.generation import generate_all
 from testing.llm_servers import ScriptedReply, StubLLMServer, request_prompt, synthesize_reply
 
@@ -215,9 +217,7 @@ async def test_refusal_falls_back() -> None:
     assert llm_run.report.tokens_used == first.reported_tokens + second.reported_tokens
 
 
-async def test_missing_key_is_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
-    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+async def test_missing_key_is_unavailable() -> None:
     backends: list[LLMBackend] = [AnthropicBackend(), OpenAICompatibleBackend()]
     generator = LLMGenerator(backends, TRADITIONAL)
     assert "no API key" in (generator.unavailable_reason or "")
@@ -226,21 +226,26 @@ async def test_missing_key_is_unavailable(monkeypatch: pytest.MonkeyPatch) -> No
     assert {s.reason for s in llm_run.report.steps} == {FallbackReason.MISSING_KEY}
 
 
-async def test_sdk_environment_conventions(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_the_sdks_variables_reach_the_backends_through_settings_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     async with StubLLMServer("anthropic") as a_server, StubLLMServer("openai") as o_server:
         monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-env-secret")
         monkeypatch.setenv("ANTHROPIC_BASE_URL", a_server.base_url)
         monkeypatch.setenv("OPENAI_API_KEY", "sk-env-secret")
         monkeypatch.setenv("OPENAI_BASE_URL", o_server.base_url)
-        from_env = AnthropicBackend(limits=CallLimits(max_retries=0))
-        assert from_env.available and "sk-env-secret" not in repr(from_env)
-        await from_env.complete("s", "p", {"type": "object", "properties": {}})
-        await OpenAICompatibleBackend(limits=CallLimits(max_retries=0)).complete(
-            "s", "p", {"type": "object"}
-        )
+        monkeypatch.setenv("LLM_MAX_RETRIES", "0")
+        claude_backend, local = llm_backends(Settings(_env_file=None).llm)  # type: ignore[call-arg]
+        assert claude_backend.available and "sk-env-secret" not in repr(claude_backend)
+        await claude_backend.complete("s", "p", {"type": "object", "properties": {}})
+        await local.complete("s", "p", {"type": "object"})
         assert len(a_server.requests) == 1 and len(o_server.requests) == 1
+
+        unconfigured = AnthropicBackend(base_url=a_server.base_url)
+        assert not unconfigured.available  # a backend never reads the environment itself
         async with StubLLMServer("anthropic") as explicit:
-            backend = AnthropicBackend(base_url=explicit.base_url, limits=CallLimits(max_retries=0))
+            settings = Settings(_env_file=None, anthropic_base_url=explicit.base_url)  # type: ignore[call-arg]
+            backend = llm_backends(settings.llm)[0]
             await backend.complete("s", "p", {"type": "object", "properties": {}})
             assert len(explicit.requests) == 1 and len(a_server.requests) == 1
 

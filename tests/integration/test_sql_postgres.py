@@ -14,11 +14,11 @@ from typing import Any
 import psycopg
 import pytest
 
-from config import Settings
 from generators.core.request import FieldSpec, FieldType, Scenario
 from generators.core.schema import EntitySchema
 from generators.output.sql import SqlChunkFormatter, sql_float
 from generators.paths.traditional.generator import TraditionalGenerator
+from testing.stack import postgres_url
 from tests.unit.test_formatters import (
     ENTITIES,
     HOSTILE_NAMES_RECORD,
@@ -38,7 +38,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def connection() -> Iterator[psycopg.Connection[Any]]:
-    url = Settings().postgres_url
+    url = postgres_url()
     try:
         conn = psycopg.connect(url, connect_timeout=10, autocommit=True)
     except psycopg.OperationalError as error:

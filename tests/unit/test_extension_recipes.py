@@ -47,7 +47,7 @@ async def answer(
     publisher = MemoryPublisher(CODEC)
     traditional = TraditionalGenerator(batch_size=50)
     paths = [traditional, *(make(traditional) for make in extra_paths)]
-    processor = RequestProcessor(SETTINGS, CODEC, publisher, paths)
+    processor = RequestProcessor(SETTINGS.kafka, SETTINGS.generation, CODEC, publisher, paths)
     value = CODEC.encode(Contract.GENERATE_REQUESTED, request_to_event(request))
     await processor.handle(IncomingEvent(SETTINGS.request_topic, 0, 1, b"k", value))
     chunks = publisher.decoded(REPLY, Contract.DATA_CHUNK)

@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
-import pytest
 
 from clients.openai_backend import OpenAICompatibleBackend
 from config import Settings
@@ -62,7 +61,7 @@ async def run(
 ):
     publisher = MemoryPublisher()
     path = generator or TraditionalGenerator(batch_size=CHUNK)
-    processor = RequestProcessor(SETTINGS, CODEC, publisher, [path])
+    processor = RequestProcessor(SETTINGS.kafka, SETTINGS.generation, CODEC, publisher, [path])
     incoming = (
         request_or_event if isinstance(request_or_event, IncomingEvent) else event(request_or_event)
     )
@@ -137,7 +136,7 @@ async def test_a_failure_mid_stream_still_ends_the_answer_with_one_error_chunk()
 async def answer(request: GenerationRequest, chunk_records: int) -> tuple[str, dict[str, Any]]:
     publisher = MemoryPublisher()
     path = TraditionalGenerator(batch_size=chunk_records)
-    processor = RequestProcessor(SETTINGS, CODEC, publisher, [path])
+    processor = RequestProcessor(SETTINGS.kafka, SETTINGS.generation, CODEC, publisher, [path])
     await processor.handle(event(request))
     chunks = publisher.chunks()
     return merge_json_chunks(c["data"] for c in chunks), chunks[-1]["metadata"]
@@ -175,16 +174,19 @@ async def test_without_a_seed_one_is_derived_from_the_request_id_and_echoed() ->
     assert meta["seed"] == request.effective_seed != 0
 
 
-async def test_a_path_without_a_key_is_routed_around_and_the_reason_says_why(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+async def test_a_path_without_a_key_is_routed_around_and_the_reason_says_why() -> None:
     unconfigured = LLMGenerator(
         [OpenAICompatibleBackend(api_key=None, base_url="http://127.0.0.1:9")],
         TraditionalGenerator(),
     )
     publisher = MemoryPublisher()
-    processor = RequestProcessor(SETTINGS, CODEC, publisher, [TraditionalGenerator(), unconfigured])
+    processor = RequestProcessor(
+        SETTINGS.kafka,
+        SETTINGS.generation,
+        CODEC,
+        publisher,
+        [TraditionalGenerator(), unconfigured],
+    )
     request = GenerationRequest(
         request_id="r5", entity="review", count=3, context="angry reviews", reply_topic=REPLY
     )

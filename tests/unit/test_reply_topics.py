@@ -12,7 +12,7 @@ SETTINGS = Settings(_env_file=None)  # type: ignore[call-arg]
 
 @pytest.mark.parametrize("topic", ["testdata.reply.bridge-1.000", "testdata.reply.agent_7.req-42"])
 def test_topics_under_the_prefix_are_accepted(topic: str) -> None:
-    assert reply_topic_problem(topic, SETTINGS) is None
+    assert reply_topic_problem(topic, SETTINGS.kafka) is None
 
 
 @pytest.mark.parametrize(
@@ -29,6 +29,6 @@ def test_topics_under_the_prefix_are_accepted(topic: str) -> None:
     ],
 )
 def test_other_topics_are_refused_with_the_reason(topic: str, words: str) -> None:
-    problem = reply_topic_problem(topic, SETTINGS)
+    problem = reply_topic_problem(topic, SETTINGS.kafka)
 
     assert problem is not None and words in problem
