@@ -41,9 +41,11 @@ test: setup lint typecheck
 unit: setup
 	$(PY) -m pytest -q tests/unit
 
+## Style, formatting, and the layers' import contracts (pyproject.toml, docs/architecture.md).
 lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 typecheck: setup
 	$(PY) -m mypy config contracts streams generators router bridge clients embeddings testing

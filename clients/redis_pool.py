@@ -1,4 +1,5 @@
-"""`generators.data_pool.DataPoolStore` over Redis: a pool is a list of orjson-encoded records.
+"""The data-pool store (`generators.cache.data_pool.DataPoolStore`) over Redis: a pool is a list
+of orjson-encoded records.
 
 A pool is an optimisation, so a dead or slow Redis must cost little: connect and read timeouts
 are short, redis-py's default retries (ten, with backoff) are cut to one immediate retry (which

@@ -1,6 +1,9 @@
-"""The Kafka side of the service: topics, Avro codecs, and the Faust worker.
+"""The worker process: a Faust app whose agents hand raw events to Faust-free flows.
 
-Owns the wire contracts' encoding (`avro`), event ⇄ core conversions (`contracts`), topic specs and
-reply-topic policy (`topics`), the request flow (`processor`, free of Faust and testable without a
-broker), and the Faust app factory (`app`) whose agents only decode, call the core and publish.
+The flows: a request is decoded, validated, routed, generated and answered in chunks
+(`processor`, with the data-pool cache around it in `cache`, replies in `replies`, dead letters
+in `dead_letters`); defect and feedback events are written to the knowledge base (`indexer`).
+`app` builds the Faust app, `wiring` the clients and generation paths from settings;
+`python -m streams` runs a worker and `python -m streams.seed` loads the starter knowledge.
+The wire contracts are in `contracts/`.
 """

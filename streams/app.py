@@ -18,6 +18,7 @@ from clients.redis_pool import RedisDataPoolStore
 from config import Settings
 from contracts.avro import AvroCodec
 from generators.cache.data_pool import PoolPolicy
+from generators.entities.lookup import load_behaviours
 from streams.cache import DataPoolCache
 from streams.dead_letters import DeadLetters, IncomingEvent
 from streams.faust_publisher import FaustPublisher
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 
 def create_app(settings: Settings) -> faust.App:
     """The worker: its clients and paths from their settings groups, and its three agents."""
+    load_behaviours()  # an entity registered without its behaviour fails here, not mid-request
     kafka, cache_settings = settings.kafka, settings.cache
     app = faust.App(
         kafka.worker_group,

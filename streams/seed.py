@@ -1,7 +1,7 @@
 """`python -m streams.seed`: load the bundled starter knowledge into Weaviate.
 
 Creates the three collections if missing (on connect) and upserts the starter patterns, defects and
-production samples (`generators/rag/seed/`). Every object has a content-derived or defect-id
+production samples (`generators/knowledge/seed/`). Every object has a content-derived or defect-id
 UUID, so running it again changes nothing; feedback already folded into a starter pattern is
 kept (its ratings are merged, not replaced).
 """

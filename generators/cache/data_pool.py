@@ -124,7 +124,7 @@ def plan_draw(pool_size: int, count: int, seed: int) -> tuple[int, int] | None:
 
 def serve(records: list[Record], schema: EntitySchema, seed: int, first_index: int) -> list[Record]:
     """Copies of `records` as records `first_index`.. of the request `seed` is for: their own
-    `_index` and fresh ids (`generators.identity`), `_scenario` and the rest as drawn."""
+    `_index` and fresh ids (`generators.values.identity`), `_scenario` and the rest as drawn."""
     refresher = IdentityRefresher(schema, seed)
     served = []
     for offset, record in enumerate(records):

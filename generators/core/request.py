@@ -1,7 +1,7 @@
 """The generation request as the pure core sees it: immutable, typed, free of wire formats.
 
-`streams.contracts` builds it from the Avro request event; the bridge builds the same event from
-the gRPC message, so both sides validate exactly the same object.
+`contracts.requests` builds it from the Avro request event and from the gRPC message, so the
+worker and the bridge validate exactly the same object.
 
 The scenario-count rule (`plan_scenarios`) decides how many records each scenario gets:
 
@@ -83,7 +83,7 @@ class FieldConstraint:
     max_length: int | None = None
     format: str | None = None
     #: ISO 8601 bounds (inclusive) for DATE/DATETIME fields: `YYYY-MM-DD`, or for DATETIME also
-    #: a datetime with an offset; see `generators.date_bounds`.
+    #: a datetime with an offset; see `generators.values.date_bounds`.
     min_date: str | None = None
     max_date: str | None = None
 

@@ -8,7 +8,7 @@ Catastrophic-backtracking patterns such as `^(a+)+b$` cost nothing special: noth
 
 With `min_length`/`max_length`, values also fit those bounds: when the freely built values could
 fall outside them, a length is drawn from those the pattern can produce within the bounds and
-the value is built to exactly that length (`generators.regex_lengths`).
+the value is built to exactly that length (`generators.values.regex_lengths`).
 
 Refused with `UnsupportedRegexError` (validation turns these into problems naming the field):
 lookaround assertions, possessive quantifiers and atomic groups; backreferences to a group that

@@ -2,7 +2,7 @@
 
 `{year}` becomes the record's year and `{random:N}` N random digits; every other character is
 literal. The first `{random:N}` can instead carry a caller-chosen number, which is how ids stay
-unique within a request (see `generators.permutation`).
+unique within a request (see `generators.values.permutation`).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The LLM path against local servers speaking the real Anthropic and OpenAI APIs.
 
-The real SDK clients point at `clients.stub_servers.StubLLMServer` by base URL; nothing is
+The real SDK clients point at `testing.llm_servers.StubLLMServer` by base URL; nothing is
 patched. No Kafka needed.
 """
 

@@ -47,7 +47,7 @@ def connection() -> Iterator[psycopg.Connection[Any]]:
             "`bash services/postgres.sh start` (make test does), or set POSTGRES_URL."
         )
     with conn:
-        # The SQL output relies on these (see generators/formatters.py).
+        # The SQL output relies on these (see generators/output/sql.py).
         settings = conn.execute(
             "SELECT current_setting('standard_conforming_strings'), "
             "current_setting('server_encoding'), current_setting('client_encoding')"

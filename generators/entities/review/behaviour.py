@@ -1,8 +1,9 @@
 """Review records whose rating, sentiment and text agree.
 
 Ratings 4-5 are positive, 3 neutral, 1-2 negative; the title and body come from phrase banks of
-the same sentiment (positive and negative sentences each carry a word of `generators.sentiment`'s
-lexicon, neutral ones none). Scenario names: any sentiment they mention (`negative_reviews`).
+the same sentiment (positive and negative sentences each carry a word of the lexicon of
+`generators.values.sentiment`, neutral ones none). Scenario names: any sentiment they mention
+(`negative_reviews`).
 """
 
 from __future__ import annotations

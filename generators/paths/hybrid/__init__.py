@@ -1,1 +1,1 @@
-"""TODO"""
+"""The hybrid path: retrieved knowledge in the LLM's prompt, RAG records as its skeletons."""

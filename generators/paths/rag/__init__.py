@@ -1,1 +1,2 @@
-"""TODO"""
+"""The RAG path: records adapted from what the knowledge base retrieved (`generator`,
+`adapter`, `overlay`, `distributions`). The knowledge base is behind `PatternStore`."""

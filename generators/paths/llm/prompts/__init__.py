@@ -1,1 +1,1 @@
-"""TODO"""
+"""The PRD's system prompt and user-prompt templates; retailer knowledge is a data file."""

@@ -1,4 +1,4 @@
-"""The PRD's five user-prompt templates, verbatim; `generators.llm.prompt_builder` fills them."""
+"""The PRD's five user-prompt templates, verbatim; `..prompt_builder` fills them."""
 
 from __future__ import annotations
 
