@@ -21,7 +21,14 @@ from contracts.requests import (
     request_from_proto,
     request_to_event,
 )
-from generators.core.request import FieldConstraint, FieldSpec, GenerationRequest, Scenario
+from generators.core.request import (
+    FieldConstraint,
+    FieldSpec,
+    FieldType,
+    GenerationRequest,
+    OutputFormat,
+    Scenario,
+)
 
 CODEC = AvroCodec()
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
@@ -164,6 +171,24 @@ def avro_record(record: str) -> set[str]:
     return found[record]
 
 
+def avro_enum(name: str) -> list[str]:
+    schema = json.loads((SCHEMA_DIR / "generate_requested.avsc").read_text())
+    found: dict[str, list[str]] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "enum":
+                found[node["name"]] = node["symbols"]
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema)
+    return found[name]
+
+
 def proto_message(message_type: Any) -> set[str]:
     return set(message_type.DESCRIPTOR.fields_by_name)
 
@@ -193,3 +218,12 @@ def test_the_core_the_event_and_the_proto_name_the_same_nested_fields() -> None:
         (Scenario, "Scenario", pb.Scenario),
     ):
         assert avro_record(record) == proto_message(proto) == core_fields(core), core
+
+
+def test_the_core_the_event_and_the_proto_list_the_same_enum_symbols() -> None:
+    for core, name, proto in (
+        (FieldType, "FieldType", pb.FieldType),
+        (OutputFormat, "OutputFormat", pb.OutputFormat),
+    ):
+        symbols = [member.value for member in core]
+        assert symbols == avro_enum(name) == list(proto.keys()), name
