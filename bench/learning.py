@@ -41,7 +41,6 @@ async def measure() -> list[tuple[str, str, str]]:
     from generators.core.knowledge import PatternQuery
     from generators.knowledge.starter_set import load_starter_set
     from streams.seed import seed
-    from streams.wiring import knowledge_store
     from testing.stack import (
         WorkerProcess,
         delete_run_topics,
@@ -49,9 +48,10 @@ async def measure() -> list[tuple[str, str, str]]:
         kafka_producer,
         wait_for_workers,
     )
+    from testing.weaviate import InspectableStore
 
     settings = isolated_settings()
-    store = knowledge_store(settings.rag, MiniLMEmbedder.from_package())
+    store = InspectableStore.from_settings(settings.rag, MiniLMEmbedder.from_package())
     await seed(store, load_starter_set())
     worker = WorkerProcess(settings)
     rows: list[tuple[str, str, str]] = []

@@ -22,7 +22,7 @@ async def _main(settings: Settings) -> None:
 
 def main() -> None:
     settings = Settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.observability.log_level)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_main(settings))
 

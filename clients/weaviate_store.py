@@ -19,7 +19,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 from urllib.parse import urlsplit
 
 import grpc
@@ -31,6 +31,7 @@ from weaviate.classes.data import DataObject
 from weaviate.classes.init import AdditionalConfig, Auth, Timeout
 from weaviate.classes.query import Filter, HybridFusion, MetadataQuery
 
+from config.settings import RAGSettings
 from embeddings import Embedder
 from generators.core.errors import KnowledgeRejected, PatternStoreUnavailable
 from generators.core.knowledge import (
@@ -147,6 +148,21 @@ class WeaviatePatternStore:
         self._client: weaviate.WeaviateAsyncClient | None = None
         self._lock = asyncio.Lock()
 
+    @classmethod
+    def from_settings(cls, rag: RAGSettings, embedder: Embedder) -> Self:
+        """The store the RAG settings describe (collections are created on connect)."""
+        api_key = rag.weaviate_api_key
+        return cls(
+            rag.weaviate_url,
+            grpc_port=rag.weaviate_grpc_port,
+            embedder=embedder,
+            names=CollectionNames(
+                rag.rag_collection_patterns, rag.rag_collection_defects, rag.rag_collection_prod
+            ),
+            api_key=api_key.get_secret_value() if api_key else None,
+            timeout_s=rag.weaviate_timeout_s,
+        )
+
     # --- connection ---------------------------------------------------------------------
 
     async def _connected(self) -> weaviate.WeaviateAsyncClient:
@@ -205,15 +221,6 @@ class WeaviatePatternStore:
             return str(exc)
         return None if ready else f"weaviate at {self._url} is not ready"
 
-    # --- schema (collections are created on connect) -----------------------------------
-
-    async def delete_collections(self) -> None:
-        async def delete(client: weaviate.WeaviateAsyncClient) -> None:
-            for name in self.names.all():
-                await client.collections.delete(name)
-
-        await self._call("deleting collections", delete)
-
     # --- reads --------------------------------------------------------------------------
 
     async def retrieve(self, query: PatternQuery) -> RetrievedContext:
@@ -227,19 +234,16 @@ class WeaviatePatternStore:
                 found = await _hybrid(
                     client, self.names.patterns, query, vector, query.limit * CANDIDATES_PER_PATTERN
                 )
-                patterns = prefer_quality([_pattern(o) for o in found], query.limit)
+                patterns = prefer_quality([pattern_from_object(o) for o in found], query.limit)
             if query.defects:
                 found = await _hybrid(client, self.names.defects, query, vector, query.limit)
-                defects = tuple(_defect(o) for o in found)
+                defects = tuple(defect_from_object(o) for o in found)
             if query.samples:
                 found = await _hybrid(client, self.names.samples, query, vector, 1)
-                samples = tuple(_sample(o) for o in found)
+                samples = tuple(sample_from_object(o) for o in found)
             return RetrievedContext(patterns, defects, samples)
 
         return await self._call("hybrid search", search)
-
-    async def pattern(self, pattern_id: str) -> TestDataPattern | None:
-        return (await self.patterns([pattern_id])).get(pattern_id)
 
     async def patterns(self, pattern_ids: Sequence[str]) -> dict[str, TestDataPattern]:
         """The stored patterns among `pattern_ids`, by id, in one query."""
@@ -250,18 +254,9 @@ class WeaviatePatternStore:
             found = await client.collections.use(self.names.patterns).query.fetch_objects(
                 filters=Filter.by_id().contains_any(list(pattern_ids)), limit=len(pattern_ids)
             )
-            return {str(obj.uuid): _pattern(obj) for obj in found.objects}
+            return {str(obj.uuid): pattern_from_object(obj) for obj in found.objects}
 
         return await self._call("fetching patterns", fetch)
-
-    async def defect(self, defect_id: str) -> DefectPattern | None:
-        async def fetch(client: weaviate.WeaviateAsyncClient) -> DefectPattern | None:
-            found = await client.collections.use(self.names.defects).query.fetch_object_by_id(
-                defect_uuid(defect_id)
-            )
-            return None if found is None else _defect(found)
-
-        return await self._call("fetching a defect", fetch)
 
     # --- writes -------------------------------------------------------------------------
 
@@ -464,7 +459,7 @@ def _iso(value: Any) -> str:
     return value.isoformat() if isinstance(value, datetime | date) else str(value or "")
 
 
-def _pattern(obj: Any) -> TestDataPattern:
+def pattern_from_object(obj: Any) -> TestDataPattern:
     props = obj.properties
     return TestDataPattern(
         domain=str(props.get("domain") or ""),
@@ -478,7 +473,7 @@ def _pattern(obj: Any) -> TestDataPattern:
     )
 
 
-def _defect(obj: Any) -> DefectPattern:
+def defect_from_object(obj: Any) -> DefectPattern:
     props = obj.properties
     triggers = orjson.loads(props.get("trigger_data") or "[]")
     return DefectPattern(
@@ -493,7 +488,7 @@ def _defect(obj: Any) -> DefectPattern:
     )
 
 
-def _sample(obj: Any) -> ProductionSample:
+def sample_from_object(obj: Any) -> ProductionSample:
     props = obj.properties
     return ProductionSample(
         domain=str(props.get("domain") or ""),

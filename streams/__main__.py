@@ -32,12 +32,13 @@ def _serve_metrics(port: int) -> None:
 
 def main() -> None:
     settings = Settings()
-    configure_logging(settings.log_level)
+    observability = settings.observability
+    configure_logging(observability.log_level)
     asyncio.run(_ensure_topics(settings.kafka))
-    _serve_metrics(settings.metrics_port)
+    _serve_metrics(observability.metrics_port)
     asyncio.set_event_loop(asyncio.new_event_loop())
     app = create_app(settings)
-    faust.Worker(app, loglevel=settings.log_level, quiet=True).execute_from_commandline()
+    faust.Worker(app, loglevel=observability.log_level, quiet=True).execute_from_commandline()
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ async def _main(settings: Settings) -> int:
         await store.aclose()
     log.info(
         "seeded %s: %d patterns, %d defects, %d production samples in %.1fs",
-        settings.weaviate_url,
+        settings.rag.weaviate_url,
         len(starter.patterns),
         len(starter.defects),
         len(starter.samples),
@@ -53,7 +53,7 @@ async def _main(settings: Settings) -> int:
 
 def main() -> None:
     settings = Settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.observability.log_level)
     sys.exit(asyncio.run(_main(settings)))
 
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from clients._common import CallLimits
 from clients.anthropic_backend import AnthropicBackend
 from clients.openai_backend import OpenAICompatibleBackend
-from clients.weaviate_store import CollectionNames, WeaviatePatternStore
+from clients.weaviate_store import WeaviatePatternStore
 from config.settings import GenerationSettings, LLMSettings, RAGSettings
 from embeddings import Embedder, MiniLMEmbedder
 from embeddings.lazy import LazyEmbedder
@@ -49,16 +49,8 @@ def llm_backends(llm: LLMSettings) -> list[AnthropicBackend | OpenAICompatibleBa
 def knowledge_store(rag: RAGSettings, embedder: Embedder | None = None) -> WeaviatePatternStore:
     """The Weaviate knowledge base; the embedding model loads on first use, so a worker that
     never touches RAG does not carry it."""
-    api_key = rag.weaviate_api_key
-    return WeaviatePatternStore(
-        rag.weaviate_url,
-        grpc_port=rag.weaviate_grpc_port,
-        embedder=embedder or LazyEmbedder(MiniLMEmbedder.from_package),
-        names=CollectionNames(
-            rag.rag_collection_patterns, rag.rag_collection_defects, rag.rag_collection_prod
-        ),
-        api_key=api_key.get_secret_value() if api_key else None,
-        timeout_s=rag.weaviate_timeout_s,
+    return WeaviatePatternStore.from_settings(
+        rag, embedder or LazyEmbedder(MiniLMEmbedder.from_package)
     )
 
 

@@ -14,14 +14,13 @@ import pytest
 import redis.asyncio as aioredis
 
 from bridge.server import RunningBridge, running_bridge
-from clients.weaviate_store import WeaviatePatternStore
 from config import Settings
 from contracts._proto import test_data_pb2_grpc as pb_grpc
 from embeddings import MiniLMEmbedder
 from generators.knowledge.starter_set import load_starter_set
 from streams.seed import seed
-from streams.wiring import knowledge_store
 from testing.stack import WorkerProcess, delete_run_topics, isolated_settings, wait_for_workers
+from testing.weaviate import InspectableStore
 
 
 @pytest.fixture(scope="session")
@@ -60,9 +59,9 @@ def embedder() -> MiniLMEmbedder:
 @pytest.fixture(scope="session")
 async def knowledge(
     settings: Settings, embedder: MiniLMEmbedder
-) -> AsyncIterator[WeaviatePatternStore]:
+) -> AsyncIterator[InspectableStore]:
     """The run's knowledge base on the local Weaviate, seeded with the starter set."""
-    store = knowledge_store(settings.rag, embedder)
+    store = InspectableStore.from_settings(settings.rag, embedder)
     await seed(store, load_starter_set())
     try:
         yield store

@@ -38,8 +38,8 @@ def neutralise_csv_text(text: str) -> str:
     it starts with tab, CR or an apostrophe, or when its first character other than space, tab,
     CR and LF is `=`, `+`, `-` or `@` (or their full-width forms U+FF1D, U+FF0B, U+FF0D,
     U+FF20). Spreadsheets show such a cell as text. Because cells already starting with an
-    apostrophe get one too, the rule is reversible: `restore_csv_text` (drop one leading
-    apostrophe) gives the value back exactly.
+    apostrophe get one too, the rule is reversible: dropping one leading apostrophe from a
+    text cell that has one gives the value back exactly.
 
     Only text is neutralised. Numbers are written as numbers even when negative (`-5`,
     `-0.25`, `-1e-05`): such a cell is a numeric constant, which spreadsheets parse as a number
@@ -54,11 +54,6 @@ def neutralise_csv_text(text: str) -> str:
     if text[0] in _NEUTRALISED_FIRST or text.lstrip(_BLANKS)[:1] in _FORMULA_START:
         return "'" + text
     return text
-
-
-def restore_csv_text(cell: str) -> str:
-    """The inverse of `neutralise_csv_text` for a text cell: one leading apostrophe removed."""
-    return cell[1:] if cell.startswith("'") else cell
 
 
 def csv_columns(schema: EntitySchema) -> list[str]:

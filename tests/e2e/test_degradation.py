@@ -15,8 +15,8 @@ from contracts._proto import test_data_pb2 as pb
 from embeddings import MiniLMEmbedder
 from generators.knowledge.starter_set import load_starter_set
 from streams.seed import seed
-from streams.wiring import knowledge_store
 from testing.stack import PrivateRedis, PrivateWeaviate, isolated_settings, running_stack
+from testing.weaviate import InspectableStore
 
 pytestmark = pytest.mark.e2e
 
@@ -52,7 +52,7 @@ async def test_requests_survive_weaviate_then_redis_being_stopped(
     settings = isolated_settings(
         weaviate_url=weaviate.url, weaviate_grpc_port=weaviate.grpc_port, redis_url=redis.url
     )
-    store = knowledge_store(settings.rag, embedder)
+    store = InspectableStore.from_settings(settings.rag, embedder)
     await seed(store, load_starter_set())
     await store.aclose()
     async with running_stack(settings) as stub:

@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 
-from clients.weaviate_store import WeaviatePatternStore
 from config import Settings
 from contracts._proto import test_data_pb2 as pb
 from contracts._proto import test_data_pb2_grpc as pb_grpc
 from contracts.avro import AvroCodec, Contract
 from generators.knowledge.learning import pattern_id
 from testing.stack import kafka_producer, read_topic
+from testing.weaviate import InspectableStore
 
 pytestmark = pytest.mark.e2e
 
@@ -32,7 +32,7 @@ async def publish(settings: Settings, topic: str, key: str, value: bytes) -> Non
 
 async def test_a_published_defect_comes_back_in_a_defect_triggering_answer(
     settings: Settings,
-    knowledge: WeaviatePatternStore,
+    knowledge: InspectableStore,
     stub: pb_grpc.TestDataServiceStub,
 ) -> None:
     tag = uuid.uuid4().hex[:6]
@@ -81,7 +81,7 @@ async def test_a_published_defect_comes_back_in_a_defect_triggering_answer(
 
 
 async def test_published_feedback_rates_the_pattern_once_even_when_sent_twice(
-    settings: Settings, knowledge: WeaviatePatternStore
+    settings: Settings, knowledge: InspectableStore
 ) -> None:
     tag = uuid.uuid4().hex[:6]
     record = {"_index": 0, "_scenario": "gift", "rating": 5, "title": f"Lovely {tag}"}

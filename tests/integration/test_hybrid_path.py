@@ -9,7 +9,6 @@ import uuid
 import pytest
 from pydantic import SecretStr
 
-from clients.weaviate_store import WeaviatePatternStore
 from config import Settings
 from generators.core.protocol import GenerationPath, RunContext
 from generators.core.request import GenerationRequest
@@ -18,12 +17,13 @@ from generators.knowledge.learning import defect_from_event
 from router.intelligence import route
 from streams.wiring import build_paths, llm_backends
 from testing.llm_servers import StubLLMServer, request_prompt
+from testing.weaviate import InspectableStore
 
 pytestmark = pytest.mark.integration
 
 
 async def test_defects_reach_the_prompt_and_their_triggers_survive_the_model(
-    settings: Settings, knowledge: WeaviatePatternStore
+    settings: Settings, knowledge: InspectableStore
 ) -> None:
     tag = uuid.uuid4().hex[:6]
     trigger = f"Þórdís-{tag}"

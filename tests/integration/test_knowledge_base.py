@@ -8,11 +8,11 @@ import uuid
 
 import pytest
 
-from clients.weaviate_store import WeaviatePatternStore
 from generators.core.knowledge import PatternQuery
 from generators.knowledge.learning import defect_from_event, feedback_from_event, pattern_id
 from generators.knowledge.starter_set import SEED_RATING, load_starter_set
 from streams.seed import seed
+from testing.weaviate import InspectableStore
 
 pytestmark = pytest.mark.integration
 
@@ -30,7 +30,7 @@ def defects_query(entity: str, text: str, limit: int = 5) -> PatternQuery:
     ],
 )
 async def test_a_query_about_a_defect_finds_that_defect_first(
-    knowledge: WeaviatePatternStore, entity: str, text: str, expected: str
+    knowledge: InspectableStore, entity: str, text: str, expected: str
 ) -> None:
     found = await knowledge.retrieve(defects_query(entity, text))
 
@@ -38,7 +38,9 @@ async def test_a_query_about_a_defect_finds_that_defect_first(
     assert all(d.entity == entity for d in found.defects)
 
 
-async def test_retrieval_is_semantic_not_only_keywords(knowledge: WeaviatePatternStore) -> None:
+async def test_retrieval_is_semantic_not_only_keywords(
+    knowledge: InspectableStore,
+) -> None:
     """The query shares no content word with the defect (emoji, stripped, filter): the
     vectors find it."""
     found = await knowledge.retrieve(defects_query("review", "smiley pictograms were removed", 1))
@@ -46,7 +48,9 @@ async def test_retrieval_is_semantic_not_only_keywords(knowledge: WeaviatePatter
     assert [d.defect_id for d in found.defects] == ["DEF-5003"]
 
 
-async def test_results_are_filtered_by_entity_and_domain(knowledge: WeaviatePatternStore) -> None:
+async def test_results_are_filtered_by_entity_and_domain(
+    knowledge: InspectableStore,
+) -> None:
     query = PatternQuery("ecommerce", "review", "unicode name in a user account", 10)
     found = await knowledge.retrieve(dataclasses.replace(query, defects=True, samples=True))
 
@@ -58,7 +62,7 @@ async def test_results_are_filtered_by_entity_and_domain(knowledge: WeaviatePatt
     assert fallback.defects, "an unknown domain falls back to the entity across domains"
 
 
-async def test_seeding_twice_changes_nothing(knowledge: WeaviatePatternStore) -> None:
+async def test_seeding_twice_changes_nothing(knowledge: InspectableStore) -> None:
     starter = load_starter_set()
     before = await knowledge.retrieve(PatternQuery("ecommerce", "cart", "cart", 50))
 
@@ -69,7 +73,7 @@ async def test_seeding_twice_changes_nothing(knowledge: WeaviatePatternStore) ->
     assert len(before.patterns) == len(after.patterns) == len(cart_patterns)
 
 
-async def test_re_sending_a_defect_replaces_it(knowledge: WeaviatePatternStore) -> None:
+async def test_re_sending_a_defect_replaces_it(knowledge: InspectableStore) -> None:
     defect_id = f"DEF-T-{uuid.uuid4().hex[:6]}"
     event = {
         "defect_id": defect_id,
@@ -89,7 +93,7 @@ async def test_re_sending_a_defect_replaces_it(knowledge: WeaviatePatternStore) 
 
 
 async def test_feedback_moves_quality_and_a_redelivered_verdict_changes_nothing(
-    knowledge: WeaviatePatternStore,
+    knowledge: InspectableStore,
 ) -> None:
     starter = next(p for p in load_starter_set().patterns if p.entity == "review")
     pid = pattern_id(starter.domain, starter.entity, starter.data)
@@ -113,7 +117,7 @@ async def test_feedback_moves_quality_and_a_redelivered_verdict_changes_nothing(
 
 
 async def test_of_two_equally_relevant_patterns_the_better_rated_ranks_first(
-    knowledge: WeaviatePatternStore,
+    knowledge: InspectableStore,
 ) -> None:
     base = {"domain": "ecommerce", "entity": "user", "scenario": "twin_test"}
     record = {"first_name": "Twin", "last_name": "Quokka", "loyalty_tier": "Gold"}
