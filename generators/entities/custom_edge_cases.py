@@ -17,7 +17,7 @@ from random import Random
 from generators.core.record import Record
 from generators.core.request import FieldSpec, FieldType
 from generators.core.schema import EntitySchema
-from generators.kinds.kind import EdgeKind, EdgeMoments
+from generators.kinds.kind import EdgeAt, EdgeKind, EdgeMoments, FieldAt
 from generators.kinds.registry import kind_of
 from generators.values.edge_moments import EdgeCase, dst_moments, leap_moment
 
@@ -65,7 +65,9 @@ class _CustomEdgeCases:
                 continue
             value = container[spec.name]
             rule = self._schema.rule(path)
-            did, new = kind_of(spec.type).edge(edge, value, spec, rule, index, self._moments)
+            did, new = kind_of(spec.type).edge(
+                edge, value, FieldAt(spec, path, rule), EdgeAt(index, self._moments)
+            )
             if did:
                 container[spec.name] = new
                 changed = True

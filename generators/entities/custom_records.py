@@ -14,7 +14,7 @@ from random import Random
 from typing import Any
 
 from generators.core.request import FieldSpec
-from generators.kinds.kind import Scope, ValueMaker
+from generators.kinds.kind import FieldAt, Scope, ValueMaker
 from generators.kinds.registry import kind_of
 from generators.values.context import BuildContext, utc_datetime
 
@@ -28,7 +28,7 @@ class CustomRecordBuilder:
         self._context = context
         self._year = utc_datetime(context.reference_epoch).year
         self._fields = [
-            (spec.name, self.field(spec, spec.name, top_level=True))
+            (spec.name, self._field(FieldAt(spec, spec.name, context.schema.rule(spec.name), True)))
             for spec in context.schema.fields
         ]
 
@@ -44,9 +44,11 @@ class CustomRecordBuilder:
         scope = Scope(index)
         return {name: make(rng, scope) for name, make in self._fields}
 
-    def field(self, spec: FieldSpec, path: str, *, top_level: bool) -> ValueMaker:
-        rule = self._context.schema.rule(path)
-        make = kind_of(spec.type).maker(self, spec, path, rule, top_level=top_level)
-        if spec.required:
+    def nested(self, spec: FieldSpec, path: str) -> ValueMaker:
+        return self._field(FieldAt(spec, path, self._context.schema.rule(path)))
+
+    def _field(self, field: FieldAt) -> ValueMaker:
+        make = kind_of(field.spec.type).maker(self, field)
+        if field.spec.required:
             return make
         return lambda rng, scope: None if rng.random() < OPTIONAL_NULL_SHARE else make(rng, scope)

@@ -9,13 +9,14 @@ Bounded fields take edge values from the window their values are drawn from
 from __future__ import annotations
 
 import functools
+from abc import abstractmethod
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from generators.core.errors import Problem
 from generators.core.request import FieldConstraint, FieldType
-from generators.kinds.kind import EdgeKind, EdgeMoments, SqlType
+from generators.kinds.kind import EdgeAt, EdgeKind, EdgeMoments, FieldAt, FieldKind, SqlType
 from generators.values.date_bounds import (
     EARLIEST_FORMATTED,
     bound_units,
@@ -29,12 +30,36 @@ from generators.values.date_bounds import (
 from generators.values.date_formats import strftime_pattern
 from generators.values.edge_moments import dst_moments, iso_with_offset
 
-DATE_CONSTRAINTS = frozenset({"format", "min_date", "max_date"})
 #: DST moments are taken from years under the current US rule (since 2007) only.
 _FIRST_DST_RULE_YEAR = 2007
 _NOON = 12 * 3600
 _GOLDEN = 0x9E3779B1
 _DAY_SECONDS = 24 * 3600
+
+
+class DateLikeKind(FieldKind):
+    """A DATE or DATETIME field: a strftime `format` or ISO 8601, within min_date/max_date."""
+
+    constraints = frozenset({"format", "min_date", "max_date"})
+    #: The SQL column of ISO 8601 values.
+    column: ClassVar[SqlType]
+
+    @abstractmethod
+    def is_iso(self, value: Any) -> bool:
+        """Whether `value` is ISO 8601 of this type (what the SQL column takes)."""
+
+    def sql_type(self, rule: FieldConstraint, overrides: Iterable[str]) -> SqlType:
+        """The typed column, unless a strftime format or a scenario's override that is not
+        ISO 8601 needs TEXT."""
+        if strftime_pattern(rule) is not None or any(not self.is_iso(raw) for raw in overrides):
+            return SqlType.TEXT
+        return self.column
+
+    def rule_problems(self, at: str, rule: FieldConstraint, lengths_ok: bool) -> Iterator[Problem]:
+        return date_bound_problems(at, rule, self.field_type)
+
+    def edge(self, edge: EdgeKind, value: Any, field: FieldAt, at: EdgeAt) -> tuple[bool, Any]:
+        return date_edge(self.field_type, edge, value, field.rule, at.index, at.moments)
 
 
 def date_bound_problems(at: str, rule: FieldConstraint, kind: FieldType) -> Iterator[Problem]:
@@ -75,15 +100,6 @@ def date_bound_problems(at: str, rule: FieldConstraint, kind: FieldType) -> Iter
             f"no whole second lies between min_date {rule.min_date} and max_date "
             f"{rule.max_date}; DATETIME values are whole seconds",
         )
-
-
-def date_sql_type(
-    typed: SqlType, rule: FieldConstraint, overrides: Iterable[str], is_iso: Any
-) -> SqlType:
-    """`typed` unless a strftime format or an override that is not ISO 8601 needs TEXT."""
-    if strftime_pattern(rule) is not None or any(not is_iso(raw) for raw in overrides):
-        return SqlType.TEXT
-    return typed
 
 
 def date_edge(

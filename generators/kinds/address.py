@@ -7,10 +7,10 @@ from collections.abc import Callable
 from random import Random
 from typing import Any
 
-from generators.core.request import FieldConstraint, FieldSpec, FieldType
+from generators.core.request import FieldConstraint, FieldType
 from generators.core.schema import ADDRESS_PARTS
 from generators.kinds._json import json_of
-from generators.kinds.kind import FieldKind, FieldMaking, NestedSchema, Scope, ValueMaker
+from generators.kinds.kind import FieldAt, FieldKind, FieldMaking, NestedSchema, Scope, ValueMaker
 from generators.kinds.string import STRING
 from generators.values.people import make_address
 
@@ -22,30 +22,18 @@ class AddressKind(FieldKind):
     def is_value(self, rule: FieldConstraint) -> Callable[[Any], bool]:
         return lambda v: isinstance(v, dict)
 
-    def json_schema(
-        self, spec: FieldSpec, rule: FieldConstraint, path: str, nested: NestedSchema
-    ) -> dict[str, Any]:
-        return nested(ADDRESS_PARTS, f"{path}.")
+    def json_schema(self, field: FieldAt, nested: NestedSchema) -> dict[str, Any]:
+        return nested(ADDRESS_PARTS, f"{field.path}.")
 
-    def maker(
-        self,
-        making: FieldMaking,
-        spec: FieldSpec,
-        path: str,
-        rule: FieldConstraint,
-        *,
-        top_level: bool,
-    ) -> ValueMaker:
+    def maker(self, making: FieldMaking, field: FieldAt) -> ValueMaker:
         context = making.context
         pools = context.pools
         parts = []
         for part in ADDRESS_PARTS:
-            part_path = f"{path}.{part.name}"
-            part_rule = context.schema.rule(part_path)
-            if part_rule != FieldConstraint():
-                parts.append(
-                    (part.name, STRING.maker(making, part, part_path, part_rule, top_level=False))
-                )
+            path = f"{field.path}.{part.name}"
+            rule = context.schema.rule(path)
+            if rule != FieldConstraint():
+                parts.append((part.name, STRING.maker(making, FieldAt(part, path, rule))))
         if not parts:
             return lambda rng, _scope: make_address(rng, pools)
 

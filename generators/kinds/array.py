@@ -7,13 +7,14 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-from generators.core.request import FieldConstraint, FieldSpec, FieldType
+from generators.core.request import FieldConstraint, FieldType
 from generators.kinds._edges import boundary_of, length_target
 from generators.kinds._json import json_of
 from generators.kinds.kind import (
     MAX_ARRAY_LENGTH,
+    EdgeAt,
     EdgeKind,
-    EdgeMoments,
+    FieldAt,
     FieldKind,
     FieldMaking,
     NestedSchema,
@@ -34,29 +35,23 @@ class ArrayKind(FieldKind):
     def is_value(self, rule: FieldConstraint) -> Callable[[Any], bool]:
         return lambda v: isinstance(v, list)
 
-    def json_schema(
-        self, spec: FieldSpec, rule: FieldConstraint, path: str, nested: NestedSchema
-    ) -> dict[str, Any]:
-        element = (
-            nested(spec.nested_fields, f"{path}.") if spec.nested_fields else {"type": "string"}
+    def json_schema(self, field: FieldAt, nested: NestedSchema) -> dict[str, Any]:
+        spec, rule = field.spec, field.rule
+        items = (
+            nested(spec.nested_fields, f"{field.path}.")
+            if spec.nested_fields
+            else {"type": "string"}
         )
-        result: dict[str, Any] = {"type": "array", "items": element}
+        result: dict[str, Any] = {"type": "array", "items": items}
         if rule.min_length is not None:
             result["minItems"] = rule.min_length
         if rule.max_length is not None:
             result["maxItems"] = rule.max_length
         return result
 
-    def maker(
-        self,
-        making: FieldMaking,
-        spec: FieldSpec,
-        path: str,
-        rule: FieldConstraint,
-        *,
-        top_level: bool,
-    ) -> ValueMaker:
-        element = OBJECT.maker(making, spec, path, rule, top_level=False)
+    def maker(self, making: FieldMaking, field: FieldAt) -> ValueMaker:
+        element = OBJECT.maker(making, field)
+        rule = field.rule
         low = rule.min_length if rule.min_length is not None else DEFAULT_ARRAY_LENGTH[0]
         high = rule.max_length if rule.max_length is not None else max(low, DEFAULT_ARRAY_LENGTH[1])
         return lambda rng, scope: [element(rng, scope) for _ in range(draw_int(rng, low, high))]
@@ -69,19 +64,12 @@ class ArrayKind(FieldKind):
             return None
         return f"bounds the array's length: a whole number from 0 to {MAX_ARRAY_LENGTH}"
 
-    def edge(
-        self,
-        edge: EdgeKind,
-        value: Any,
-        spec: FieldSpec,
-        rule: FieldConstraint,
-        index: int,
-        moments: EdgeMoments,
-    ) -> tuple[bool, Any]:
+    def edge(self, edge: EdgeKind, value: Any, field: FieldAt, at: EdgeAt) -> tuple[bool, Any]:
         """As few or as many elements as the length bounds allow (copies of the ones built)."""
         boundary = boundary_of(edge)
         if boundary is None or not isinstance(value, list) or not value:
             return False, value
+        rule = field.rule
         low = rule.min_length if rule.min_length is not None else 0
         target = length_target(low, rule.max_length, low_side=boundary[0], inside=boundary[1])
         if target is None:

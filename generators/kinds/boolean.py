@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from generators.core.request import FieldConstraint, FieldSpec, FieldType
+from generators.core.request import FieldConstraint, FieldType
 from generators.kinds._edges import boundary_of
 from generators.kinds.kind import (
+    EdgeAt,
     EdgeKind,
-    EdgeMoments,
+    FieldAt,
     FieldKind,
     FieldMaking,
     NestedSchema,
@@ -27,20 +28,10 @@ class BooleanKind(FieldKind):
     def is_value(self, rule: FieldConstraint) -> Callable[[Any], bool]:
         return lambda v: isinstance(v, bool)
 
-    def json_schema(
-        self, spec: FieldSpec, rule: FieldConstraint, path: str, nested: NestedSchema
-    ) -> dict[str, Any]:
+    def json_schema(self, field: FieldAt, nested: NestedSchema) -> dict[str, Any]:
         return {"type": "boolean"}
 
-    def maker(
-        self,
-        making: FieldMaking,
-        spec: FieldSpec,
-        path: str,
-        rule: FieldConstraint,
-        *,
-        top_level: bool,
-    ) -> ValueMaker:
+    def maker(self, making: FieldMaking, field: FieldAt) -> ValueMaker:
         return lambda rng, _scope: rng.random() < 0.5
 
     def sql_type(self, rule: FieldConstraint, overrides: Iterable[str]) -> SqlType:
@@ -53,15 +44,7 @@ class BooleanKind(FieldKind):
         msg = "expected true or false"
         raise ValueError(msg)
 
-    def edge(
-        self,
-        edge: EdgeKind,
-        value: Any,
-        spec: FieldSpec,
-        rule: FieldConstraint,
-        index: int,
-        moments: EdgeMoments,
-    ) -> tuple[bool, Any]:
+    def edge(self, edge: EdgeKind, value: Any, field: FieldAt, at: EdgeAt) -> tuple[bool, Any]:
         """false at the low boundary, true at the high one (nothing lies inside)."""
         boundary = boundary_of(edge)
         if boundary is None or boundary[1]:

@@ -6,25 +6,15 @@ are uniform over the bounded window (`generators.values.date_bounds`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from datetime import date, timedelta
 from random import Random
 from typing import Any
 
-from generators.core.errors import Problem
-from generators.core.request import FieldConstraint, FieldSpec, FieldType
+from generators.core.request import FieldConstraint, FieldType
 from generators.core.schema import field_name_words
-from generators.kinds._dates import DATE_CONSTRAINTS, date_bound_problems, date_edge, date_sql_type
-from generators.kinds.kind import (
-    EdgeKind,
-    EdgeMoments,
-    FieldKind,
-    FieldMaking,
-    NestedSchema,
-    Scope,
-    SqlType,
-    ValueMaker,
-)
+from generators.kinds._dates import DateLikeKind
+from generators.kinds.kind import FieldAt, FieldMaking, NestedSchema, Scope, SqlType, ValueMaker
 from generators.values.context import utc_datetime
 from generators.values.date_bounds import day_text, draw_unit, has_date_bounds, value_window
 from generators.values.date_formats import strftime_pattern
@@ -34,38 +24,31 @@ from generators.values.timeline import is_iso_date
 _BIRTH_WORDS = frozenset({"birth", "dob", "birthday", "birthdate"})
 
 
-class DateKind(FieldKind):
+class DateKind(DateLikeKind):
     field_type = FieldType.DATE
-    constraints = DATE_CONSTRAINTS
+    column = SqlType.DATE
+
+    def is_iso(self, value: Any) -> bool:
+        return is_iso_date(value)
 
     def is_value(self, rule: FieldConstraint) -> Callable[[Any], bool]:
         if strftime_pattern(rule) is not None:
             return lambda v: isinstance(v, str)
         return lambda v: isinstance(v, str) and _is_day(v)
 
-    def json_schema(
-        self, spec: FieldSpec, rule: FieldConstraint, path: str, nested: NestedSchema
-    ) -> dict[str, Any]:
+    def json_schema(self, field: FieldAt, nested: NestedSchema) -> dict[str, Any]:
         return {"type": "string", "format": "date"}
 
-    def maker(
-        self,
-        making: FieldMaking,
-        spec: FieldSpec,
-        path: str,
-        rule: FieldConstraint,
-        *,
-        top_level: bool,
-    ) -> ValueMaker:
+    def maker(self, making: FieldMaking, field: FieldAt) -> ValueMaker:
         today = utc_datetime(making.context.reference_epoch).date()
-        if set(field_name_words(spec.name)) & _BIRTH_WORDS:
+        if set(field_name_words(field.spec.name)) & _BIRTH_WORDS:
             oldest, youngest = 85 * 365, 18 * 365
         else:
             oldest, youngest = 3 * 365, 0
-        pattern = strftime_pattern(rule)
-        if has_date_bounds(rule):
+        pattern = strftime_pattern(field.rule)
+        if has_date_bounds(field.rule):
             default = (today.toordinal() - oldest, today.toordinal() - youngest)
-            first, last = value_window(rule, FieldType.DATE, default)
+            first, last = value_window(field.rule, FieldType.DATE, default)
             return lambda rng, _scope: day_text(draw_unit(rng, first, last), pattern)
 
         def make(rng: Random, _scope: Scope) -> str:
@@ -73,23 +56,6 @@ class DateKind(FieldKind):
             return day.strftime(pattern) if pattern else day.isoformat()
 
         return make
-
-    def sql_type(self, rule: FieldConstraint, overrides: Iterable[str]) -> SqlType:
-        return date_sql_type(SqlType.DATE, rule, overrides, is_iso_date)
-
-    def rule_problems(self, at: str, rule: FieldConstraint, lengths_ok: bool) -> Iterator[Problem]:
-        return date_bound_problems(at, rule, FieldType.DATE)
-
-    def edge(
-        self,
-        edge: EdgeKind,
-        value: Any,
-        spec: FieldSpec,
-        rule: FieldConstraint,
-        index: int,
-        moments: EdgeMoments,
-    ) -> tuple[bool, Any]:
-        return date_edge(FieldType.DATE, edge, value, rule, index, moments)
 
 
 def _is_day(text: str) -> bool:

@@ -3,24 +3,14 @@ min_date/max_date; whole seconds, in the year before the reference time unless b
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from random import Random
 from typing import Any
 
-from generators.core.errors import Problem
-from generators.core.request import FieldConstraint, FieldSpec, FieldType
-from generators.kinds._dates import DATE_CONSTRAINTS, date_bound_problems, date_edge, date_sql_type
-from generators.kinds.kind import (
-    EdgeKind,
-    EdgeMoments,
-    FieldKind,
-    FieldMaking,
-    NestedSchema,
-    Scope,
-    SqlType,
-    ValueMaker,
-)
+from generators.core.request import FieldConstraint, FieldType
+from generators.kinds._dates import DateLikeKind
+from generators.kinds.kind import FieldAt, FieldMaking, NestedSchema, Scope, SqlType, ValueMaker
 from generators.values.context import YEAR, utc_datetime
 from generators.values.date_bounds import draw_unit, has_date_bounds, moment_text, value_window
 from generators.values.date_formats import strftime_pattern
@@ -28,34 +18,27 @@ from generators.values.sampling import draw_int
 from generators.values.timeline import is_iso_datetime
 
 
-class DatetimeKind(FieldKind):
+class DatetimeKind(DateLikeKind):
     field_type = FieldType.DATETIME
-    constraints = DATE_CONSTRAINTS
+    column = SqlType.TIMESTAMPTZ
+
+    def is_iso(self, value: Any) -> bool:
+        return is_iso_datetime(value)
 
     def is_value(self, rule: FieldConstraint) -> Callable[[Any], bool]:
         if strftime_pattern(rule) is not None:
             return lambda v: isinstance(v, str)
         return lambda v: isinstance(v, str) and _has_offset(v)
 
-    def json_schema(
-        self, spec: FieldSpec, rule: FieldConstraint, path: str, nested: NestedSchema
-    ) -> dict[str, Any]:
+    def json_schema(self, field: FieldAt, nested: NestedSchema) -> dict[str, Any]:
         return {"type": "string", "format": "date-time"}
 
-    def maker(
-        self,
-        making: FieldMaking,
-        spec: FieldSpec,
-        path: str,
-        rule: FieldConstraint,
-        *,
-        top_level: bool,
-    ) -> ValueMaker:
+    def maker(self, making: FieldMaking, field: FieldAt) -> ValueMaker:
         reference = making.context.reference_epoch
-        pattern = strftime_pattern(rule)
-        if has_date_bounds(rule):
+        pattern = strftime_pattern(field.rule)
+        if has_date_bounds(field.rule):
             default = (reference - YEAR + 1, reference)
-            first, last = value_window(rule, FieldType.DATETIME, default)
+            first, last = value_window(field.rule, FieldType.DATETIME, default)
             return lambda rng, _scope: moment_text(draw_unit(rng, first, last), pattern)
 
         def make(rng: Random, _scope: Scope) -> str:
@@ -63,23 +46,6 @@ class DatetimeKind(FieldKind):
             return moment.strftime(pattern) if pattern else moment.isoformat()
 
         return make
-
-    def sql_type(self, rule: FieldConstraint, overrides: Iterable[str]) -> SqlType:
-        return date_sql_type(SqlType.TIMESTAMPTZ, rule, overrides, is_iso_datetime)
-
-    def rule_problems(self, at: str, rule: FieldConstraint, lengths_ok: bool) -> Iterator[Problem]:
-        return date_bound_problems(at, rule, FieldType.DATETIME)
-
-    def edge(
-        self,
-        edge: EdgeKind,
-        value: Any,
-        spec: FieldSpec,
-        rule: FieldConstraint,
-        index: int,
-        moments: EdgeMoments,
-    ) -> tuple[bool, Any]:
-        return date_edge(FieldType.DATETIME, edge, value, rule, index, moments)
 
 
 def _has_offset(text: str) -> bool:

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from random import Random
 from typing import Any
 
-from generators.core.request import FieldConstraint, FieldSpec, FieldType
-from generators.kinds.kind import FieldKind, FieldMaking, NestedSchema, Scope, ValueMaker
+from generators.core.request import FieldConstraint, FieldType
+from generators.kinds.kind import FieldAt, FieldKind, FieldMaking, NestedSchema, Scope, ValueMaker
 from generators.values.people import make_email
 from generators.values.permutation import DigitPermutation
 from generators.values.sampling import draw_int
@@ -23,23 +23,15 @@ class EmailKind(FieldKind):
     def is_value(self, rule: FieldConstraint) -> Callable[[Any], bool]:
         return lambda v: isinstance(v, str) and _EMAIL.fullmatch(v) is not None
 
-    def json_schema(
-        self, spec: FieldSpec, rule: FieldConstraint, path: str, nested: NestedSchema
-    ) -> dict[str, Any]:
+    def json_schema(self, field: FieldAt, nested: NestedSchema) -> dict[str, Any]:
         return {"type": "string", "format": "email"}
 
-    def maker(
-        self,
-        making: FieldMaking,
-        spec: FieldSpec,
-        path: str,
-        rule: FieldConstraint,
-        *,
-        top_level: bool,
-    ) -> ValueMaker:
+    def maker(self, making: FieldMaking, field: FieldAt) -> ValueMaker:
         context = making.context
         digits = max(2, len(str(max(context.count - 1, 0))))
-        unique = DigitPermutation(digits, context.unique_key(path)) if top_level else None
+        unique = (
+            DigitPermutation(digits, context.unique_key(field.path)) if field.top_level else None
+        )
 
         def make(rng: Random, scope: Scope) -> str:
             first, last = scope.person(rng, context)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from generators.core.request import FieldConstraint, FieldSpec, FieldType
+from generators.core.request import FieldConstraint, FieldType
 from generators.kinds._edges import boundary_of, pick_end
 from generators.kinds.kind import (
+    EdgeAt,
     EdgeKind,
-    EdgeMoments,
+    FieldAt,
     FieldKind,
     FieldMaking,
     NestedSchema,
@@ -25,43 +26,25 @@ class EnumKind(FieldKind):
     def is_value(self, rule: FieldConstraint) -> Callable[[Any], bool]:
         return lambda v: isinstance(v, str)
 
-    def json_schema(
-        self, spec: FieldSpec, rule: FieldConstraint, path: str, nested: NestedSchema
-    ) -> dict[str, Any]:
+    def json_schema(self, field: FieldAt, nested: NestedSchema) -> dict[str, Any]:
         result: dict[str, Any] = {"type": "string"}
-        if rule.enum_values:
-            result["enum"] = list(rule.enum_values)
+        if field.rule.enum_values:
+            result["enum"] = list(field.rule.enum_values)
         return result
 
-    def maker(
-        self,
-        making: FieldMaking,
-        spec: FieldSpec,
-        path: str,
-        rule: FieldConstraint,
-        *,
-        top_level: bool,
-    ) -> ValueMaker:
-        values = rule.enum_values
+    def maker(self, making: FieldMaking, field: FieldAt) -> ValueMaker:
+        values = field.rule.enum_values
         if not values:
-            msg = f"ENUM field {path!r} needs enum_values"
+            msg = f"ENUM field {field.path!r} needs enum_values"
             raise ValueError(msg)
         return lambda rng, _scope: pick(rng, values)
 
-    def edge(
-        self,
-        edge: EdgeKind,
-        value: Any,
-        spec: FieldSpec,
-        rule: FieldConstraint,
-        index: int,
-        moments: EdgeMoments,
-    ) -> tuple[bool, Any]:
+    def edge(self, edge: EdgeKind, value: Any, field: FieldAt, at: EdgeAt) -> tuple[bool, Any]:
         """The first and last enum values, and those just inside them."""
         boundary = boundary_of(edge)
-        if boundary is None or not rule.enum_values:
+        if boundary is None or not field.rule.enum_values:
             return False, value
-        return pick_end(list(rule.enum_values), low=boundary[0], inside=boundary[1])
+        return pick_end(list(field.rule.enum_values), low=boundary[0], inside=boundary[1])
 
 
 ENUM = EnumKind()

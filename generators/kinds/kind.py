@@ -61,6 +61,26 @@ class EdgeMoments:
     dst: tuple[datetime, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class FieldAt:
+    """A field where a schema has it: its definition, its dotted path, its rule (the schema's
+    merged with the request's), and whether it is a top-level field (values unique within a
+    request are unique there)."""
+
+    spec: FieldSpec
+    path: str
+    rule: FieldConstraint
+    top_level: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeAt:
+    """Where an edge case is made: the record's index and the reference year's moments."""
+
+    index: int
+    moments: EdgeMoments
+
+
 class Scope:
     """One object being built: its record index and (lazily) the person its fields describe,
     so that a name and an email of the same object belong together."""
@@ -95,8 +115,9 @@ class FieldMaking(Protocol):
         """The reference year (ids' `{year}`, the newest plausible year)."""
         ...
 
-    def field(self, spec: FieldSpec, path: str, *, top_level: bool) -> ValueMaker:
-        """The maker of a nested field (optional ones null now and then)."""
+    def nested(self, spec: FieldSpec, path: str) -> ValueMaker:
+        """The maker of a nested field at `path` (with its rule; optional ones null now and
+        then)."""
         ...
 
 
@@ -125,16 +146,11 @@ class FieldKind(ABC):
         """Whether a value (parsed JSON) is of this type, under `rule`'s format."""
 
     @abstractmethod
-    def json_schema(
-        self, spec: FieldSpec, rule: FieldConstraint, path: str, nested: NestedSchema
-    ) -> dict[str, Any]:
+    def json_schema(self, field: FieldAt, nested: NestedSchema) -> dict[str, Any]:
         """The JSON Schema of a value, with the rule's bounds where JSON Schema can say them."""
 
     @abstractmethod
-    def maker(
-        self, making: FieldMaking, spec: FieldSpec, path: str, rule: FieldConstraint, *,
-        top_level: bool,
-    ) -> ValueMaker:  # fmt: skip
+    def maker(self, making: FieldMaking, field: FieldAt) -> ValueMaker:
         """How a custom schema's values of this type are made (compiled once per request)."""
 
     def sql_type(self, rule: FieldConstraint, overrides: Iterable[str]) -> SqlType:
@@ -153,14 +169,6 @@ class FieldKind(ABC):
         """Problems of the merged rule that only this type has (`at` names the constraint)."""
         return iter(())
 
-    def edge(
-        self,
-        edge: EdgeKind,
-        value: Any,
-        spec: FieldSpec,
-        rule: FieldConstraint,
-        index: int,
-        moments: EdgeMoments,
-    ) -> tuple[bool, Any]:
+    def edge(self, edge: EdgeKind, value: Any, field: FieldAt, at: EdgeAt) -> tuple[bool, Any]:
         """`value` turned into edge case `edge` of this type: (changed, new value)."""
         return False, value

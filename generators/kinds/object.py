@@ -7,9 +7,9 @@ from collections.abc import Callable
 from random import Random
 from typing import Any
 
-from generators.core.request import FieldConstraint, FieldSpec, FieldType
+from generators.core.request import FieldConstraint, FieldType
 from generators.kinds._json import json_of
-from generators.kinds.kind import FieldKind, FieldMaking, NestedSchema, Scope, ValueMaker
+from generators.kinds.kind import FieldAt, FieldKind, FieldMaking, NestedSchema, Scope, ValueMaker
 
 
 class ObjectKind(FieldKind):
@@ -20,23 +20,14 @@ class ObjectKind(FieldKind):
     def is_value(self, rule: FieldConstraint) -> Callable[[Any], bool]:
         return lambda v: isinstance(v, dict)
 
-    def json_schema(
-        self, spec: FieldSpec, rule: FieldConstraint, path: str, nested: NestedSchema
-    ) -> dict[str, Any]:
-        return nested(spec.nested_fields, f"{path}.")
+    def json_schema(self, field: FieldAt, nested: NestedSchema) -> dict[str, Any]:
+        return nested(field.spec.nested_fields, f"{field.path}.")
 
-    def maker(
-        self,
-        making: FieldMaking,
-        spec: FieldSpec,
-        path: str,
-        rule: FieldConstraint,
-        *,
-        top_level: bool,
-    ) -> ValueMaker:
+    def maker(self, making: FieldMaking, field: FieldAt) -> ValueMaker:
+        """An object of the nested fields' makers, whose fields describe one person."""
         fields = [
-            (child.name, making.field(child, f"{path}.{child.name}", top_level=False))
-            for child in spec.nested_fields
+            (child.name, making.nested(child, f"{field.path}.{child.name}"))
+            for child in field.spec.nested_fields
         ]
 
         def make(rng: Random, scope: Scope) -> dict[str, Any]:

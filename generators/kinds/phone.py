@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from generators.core.request import FieldConstraint, FieldSpec, FieldType
-from generators.kinds.kind import FieldKind, FieldMaking, NestedSchema, ValueMaker
+from generators.core.request import FieldConstraint, FieldType
+from generators.kinds.kind import FieldAt, FieldKind, FieldMaking, NestedSchema, ValueMaker
 from generators.values.people import make_phone
 
 
@@ -16,20 +16,10 @@ class PhoneKind(FieldKind):
     def is_value(self, rule: FieldConstraint) -> Callable[[Any], bool]:
         return lambda v: isinstance(v, str)
 
-    def json_schema(
-        self, spec: FieldSpec, rule: FieldConstraint, path: str, nested: NestedSchema
-    ) -> dict[str, Any]:
+    def json_schema(self, field: FieldAt, nested: NestedSchema) -> dict[str, Any]:
         return {"type": "string"}
 
-    def maker(
-        self,
-        making: FieldMaking,
-        spec: FieldSpec,
-        path: str,
-        rule: FieldConstraint,
-        *,
-        top_level: bool,
-    ) -> ValueMaker:
+    def maker(self, making: FieldMaking, field: FieldAt) -> ValueMaker:
         return lambda rng, _scope: make_phone(rng)
 
 

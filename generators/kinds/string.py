@@ -15,13 +15,14 @@ from random import Random
 from typing import Any
 
 from generators.core.errors import Problem, UnsupportedRegexError
-from generators.core.request import FieldConstraint, FieldSpec, FieldType
+from generators.core.request import FieldConstraint, FieldType
 from generators.core.schema import field_name_words, is_free_text
 from generators.kinds._edges import boundary_of, fit, length_target, pick_end
 from generators.kinds._numbers import show_bound
 from generators.kinds.kind import (
+    EdgeAt,
     EdgeKind,
-    EdgeMoments,
+    FieldAt,
     FieldKind,
     FieldMaking,
     NestedSchema,
@@ -51,9 +52,8 @@ class StringKind(FieldKind):
     def is_value(self, rule: FieldConstraint) -> Callable[[Any], bool]:
         return lambda v: isinstance(v, str)
 
-    def json_schema(
-        self, spec: FieldSpec, rule: FieldConstraint, path: str, nested: NestedSchema
-    ) -> dict[str, Any]:
+    def json_schema(self, field: FieldAt, nested: NestedSchema) -> dict[str, Any]:
+        rule = field.rule
         result: dict[str, Any] = {"type": "string"}
         if rule.enum_values:
             result["enum"] = list(rule.enum_values)
@@ -65,23 +65,15 @@ class StringKind(FieldKind):
             result["pattern"] = rule.regex
         return result
 
-    def maker(
-        self,
-        making: FieldMaking,
-        spec: FieldSpec,
-        path: str,
-        rule: FieldConstraint,
-        *,
-        top_level: bool,
-    ) -> ValueMaker:
+    def maker(self, making: FieldMaking, field: FieldAt) -> ValueMaker:
         context = making.context
-        key = context.unique_key(path) if top_level else None
-        constrained = constrained_string_maker(rule, unique_key=key)
+        key = context.unique_key(field.path) if field.top_level else None
+        constrained = constrained_string_maker(field.rule, unique_key=key)
         if constrained is not None:
             year = making.year
             return lambda rng, scope: constrained(rng, scope.index, year)
-        text = _named_string(making, spec, path, top_level=top_level)
-        low, high = rule.min_length, rule.max_length
+        text = _named_string(making, field)
+        low, high = field.rule.min_length, field.rule.max_length
         if low is None and high is None:
             return text
         words = context.pools.words
@@ -128,15 +120,9 @@ class StringKind(FieldKind):
                     f"{rule.min_length or 0} .. max_length {show_bound(rule.max_length)}",
                 )
 
-    def edge(
-        self,
-        edge: EdgeKind,
-        value: Any,
-        spec: FieldSpec,
-        rule: FieldConstraint,
-        index: int,
-        moments: EdgeMoments,
-    ) -> tuple[bool, Any]:
+    def edge(self, edge: EdgeKind, value: Any, field: FieldAt, at: EdgeAt) -> tuple[bool, Any]:
+        """Enum values' ends; for free text, the lengths' ends and the text edge cases."""
+        rule = field.rule
         boundary = boundary_of(edge)
         if boundary is not None and rule.enum_values:
             return pick_end(list(rule.enum_values), low=boundary[0], inside=boundary[1])
@@ -151,7 +137,7 @@ class StringKind(FieldKind):
                 high = rule.max_length if rule.max_length is not None else len(sample)
                 return True, fit(sample, max(low, min(len(sample), high)))
             case EdgeKind.EMPTY_STRING:
-                if (rule.min_length or 0) > 0 or (spec.required and rule.min_length != 0):
+                if (rule.min_length or 0) > 0 or (field.spec.required and rule.min_length != 0):
                     return False, None
                 return True, ""
             case EdgeKind.MAX_LENGTH_STRING:
@@ -201,10 +187,9 @@ def _enum_problems(
         return  # one problem per attribute is enough
 
 
-def _named_string(
-    making: FieldMaking, spec: FieldSpec, path: str, *, top_level: bool
-) -> ValueMaker:
+def _named_string(making: FieldMaking, field: FieldAt) -> ValueMaker:
     """A realistic value for what the field's name says it holds."""
+    spec = field.spec
     words = field_name_words(spec.name)
     word_set, joined = set(words), "".join(words)
     context = making.context
@@ -250,19 +235,17 @@ def _named_string(
     if is_free_text(spec):
         return lambda rng, _scope: " ".join(rng.sample(pools.sentences, draw_int(rng, 1, 3)))
     if words[-1] in ("id", "code", "number", "ref", "reference"):
-        return _identifier(making, words, path, top_level=top_level)
+        return _identifier(making, words, field)
     return lambda rng, _scope: " ".join(pick(rng, pools.words) for _ in range(draw_int(rng, 1, 3)))
 
 
-def _identifier(
-    making: FieldMaking, words: tuple[str, ...], path: str, *, top_level: bool
-) -> ValueMaker:
+def _identifier(making: FieldMaking, words: tuple[str, ...], field: FieldAt) -> ValueMaker:
     """`order_id` -> ORD-482913: a prefix from the name, digits unique at the top level."""
     prefix = (words[0] if len(words) > 1 else "id")[:3].upper()
     digits = max(6, len(str(making.context.count)))
-    if not top_level:
+    if not field.top_level:
         return lambda rng, _scope: f"{prefix}-{draw_int(rng, 0, 10**digits - 1):0{digits}d}"
-    unique = DigitPermutation(digits, making.context.unique_key(path))
+    unique = DigitPermutation(digits, making.context.unique_key(field.path))
     return lambda _rng, scope: f"{prefix}-{unique(scope.index):0{digits}d}"
 
 

@@ -6,8 +6,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from generators.core.request import FieldConstraint, FieldSpec, FieldType
-from generators.kinds.kind import FieldKind, FieldMaking, NestedSchema, ValueMaker
+from generators.core.request import FieldConstraint, FieldType
+from generators.kinds.kind import FieldAt, FieldKind, FieldMaking, NestedSchema, ValueMaker
 
 
 class UuidKind(FieldKind):
@@ -16,20 +16,10 @@ class UuidKind(FieldKind):
     def is_value(self, rule: FieldConstraint) -> Callable[[Any], bool]:
         return lambda v: isinstance(v, str) and _parses(v)
 
-    def json_schema(
-        self, spec: FieldSpec, rule: FieldConstraint, path: str, nested: NestedSchema
-    ) -> dict[str, Any]:
+    def json_schema(self, field: FieldAt, nested: NestedSchema) -> dict[str, Any]:
         return {"type": "string", "format": "uuid"}
 
-    def maker(
-        self,
-        making: FieldMaking,
-        spec: FieldSpec,
-        path: str,
-        rule: FieldConstraint,
-        *,
-        top_level: bool,
-    ) -> ValueMaker:
+    def maker(self, making: FieldMaking, field: FieldAt) -> ValueMaker:
         return lambda rng, _scope: str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 

@@ -4,6 +4,7 @@ request flow (validation, routing, generation, coherence, output) without a brok
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from typing import Any
 
@@ -94,6 +95,31 @@ async def test_a_registered_entity_brings_its_edge_cases_traits_and_output_colum
     assert [f.name for f in judgement_fields(schema)] == ["items"]
     _, sql = await answer(wishlists(output_format=OutputFormat.SQL))
     assert sql["record_count"] == 120
+
+
+@pytest.mark.parametrize(
+    ("behaviour", "error"),
+    [
+        ("tests.extensions.wishlist.nowhere", ModuleNotFoundError),
+        ("tests.extensions.stamp_path", TypeError),  # a module without a BEHAVIOUR
+    ],
+)
+def test_an_entity_whose_behaviour_is_missing_fails_when_the_worker_loads_it(
+    monkeypatch: pytest.MonkeyPatch, behaviour: str, error: type[Exception]
+) -> None:
+    monkeypatch.setattr(registry, "ENTITIES", dict(registry.ENTITIES))
+    register(dataclasses.replace(WISHLIST, behaviour=behaviour))
+
+    with pytest.raises(error, match=r"wishlist|nowhere"):
+        load_behaviours()
+
+
+def test_an_entity_registered_twice_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(registry, "ENTITIES", dict(registry.ENTITIES))
+    register(WISHLIST)
+
+    with pytest.raises(ValueError, match="registered already"):
+        register(WISHLIST)
 
 
 async def test_an_unregistered_entity_is_refused_naming_the_known_ones() -> None:

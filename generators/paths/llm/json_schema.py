@@ -14,6 +14,7 @@ from typing import Any
 
 from generators.core.request import FieldSpec
 from generators.core.schema import EntitySchema
+from generators.kinds.kind import FieldAt
 from generators.kinds.registry import kind_of
 
 RECORDS_KEY = "records"
@@ -64,7 +65,7 @@ def field_schema(spec: FieldSpec, schema: EntitySchema, path: str) -> dict[str, 
     """The field's kind's schema, with its description; optional fields are nullable."""
     rule = schema.rule(path)
     result = kind_of(spec.type).json_schema(
-        spec, rule, path, lambda fields, prefix: object_schema(fields, schema, prefix)
+        FieldAt(spec, path, rule), lambda fields, prefix: object_schema(fields, schema, prefix)
     )
     if spec.description:
         result["description"] = spec.description
