@@ -56,7 +56,7 @@ def naive_faker_user(fake: Faker, index: int) -> dict[str, Any]:
 
 
 def naive_faker_cart(fake: Faker, index: int) -> dict[str, Any]:
-    items = [
+    items: list[dict[str, Any]] = [
         {
             "sku": fake.bothify("SKU-########"),
             "name": fake.catch_phrase(),
@@ -151,7 +151,7 @@ def mimesis_cart_maker() -> Callable[[int], dict[str, Any]]:
                 return code
 
     def make(index: int) -> dict[str, Any]:
-        items = [
+        items: list[dict[str, Any]] = [
             {
                 "sku": rng.generate_string_by_mask("SKU-########"),
                 "name": text.title(),

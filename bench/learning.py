@@ -19,10 +19,16 @@ import statistics
 import time
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 DEFECTS = 20
 CALLS = 60
 CACHE_CALLS = 20
+#: The cache is measured for a plain request and for one the RAG path answers.
+CACHE_RUNS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("traditional", {}),
+    ("RAG", {"defect_triggering": True}),
+)
 
 
 def _p(values: list[float], q: int) -> float:
@@ -128,8 +134,9 @@ async def measure() -> list[tuple[str, str, str]]:
                     f" ({statistics.median(rag) / statistics.median(plain):.1f}x)",
                 )
             )
-            for label, flags in (("traditional", {}), ("RAG", {"defect_triggering": True})):
-                hits, misses = [], []
+            for label, flags in CACHE_RUNS:
+                hits: list[float] = []
+                misses: list[float] = []
                 for n in range(CACHE_CALLS):
                     context = f"bench cache {uuid.uuid4().hex}"
                     for kind in (misses, hits):  # the first call fills the pool

@@ -13,6 +13,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -163,8 +164,16 @@ async def delete_run_topics(settings: Settings) -> None:
             await admin.delete_topics(mine)
 
 
+@dataclass(frozen=True, slots=True)
+class Stack:
+    """A running worker process and a client of a bridge in front of it."""
+
+    worker: WorkerProcess
+    stub: pb_grpc.TestDataServiceStub
+
+
 @asynccontextmanager
-async def running_stack(settings: Settings) -> AsyncIterator[pb_grpc.TestDataServiceStub]:
+async def running_stack(settings: Settings) -> AsyncIterator[Stack]:
     """A worker process and an in-process bridge for `settings`, and a client of the bridge;
     the run's topics are deleted afterwards."""
     worker = WorkerProcess(settings)
@@ -174,7 +183,7 @@ async def running_stack(settings: Settings) -> AsyncIterator[pb_grpc.TestDataSer
             running_bridge(settings, port=0) as bridge,
             grpc.aio.insecure_channel(f"127.0.0.1:{bridge.port}") as channel,
         ):
-            yield pb_grpc.TestDataServiceStub(channel)
+            yield Stack(worker, pb_grpc.TestDataServiceStub(channel))
     finally:
         worker.stop()
         await delete_run_topics(settings)

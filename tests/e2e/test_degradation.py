@@ -55,7 +55,8 @@ async def test_requests_survive_weaviate_then_redis_being_stopped(
     store = InspectableStore.from_settings(settings.rag, embedder)
     await seed(store, load_starter_set())
     await store.aclose()
-    async with running_stack(settings) as stub:
+    async with running_stack(settings) as stack:
+        stub = stack.stub
         healthy = await stub.HealthCheck(pb.HealthCheckRequest(), timeout=10)
         before = await stub.GenerateData(defect_request("d-before"), timeout=30)
 

@@ -12,32 +12,23 @@ from bridge.server import running_bridge
 from config import Settings
 from contracts._proto import test_data_pb2 as pb
 from contracts._proto import test_data_pb2_grpc as pb_grpc
-from testing.stack import WorkerProcess, delete_run_topics, isolated_settings, wait_for_workers
+from testing.stack import Stack, WorkerProcess, isolated_settings, running_stack
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-async def own_stack() -> AsyncIterator[tuple[Settings, WorkerProcess, pb_grpc.TestDataServiceStub]]:
+async def own_stack() -> AsyncIterator[Stack]:
     """A worker and bridge of their own, so killing the worker harms no other test."""
     settings = isolated_settings(reply_idle_timeout_s=3.0, chunk_records=20)
-    worker = WorkerProcess(settings)
-    try:
-        await wait_for_workers(settings)
-        async with (
-            running_bridge(settings, port=0) as bridge,
-            grpc.aio.insecure_channel(f"127.0.0.1:{bridge.port}") as channel,
-        ):
-            yield settings, worker, pb_grpc.TestDataServiceStub(channel)
-    finally:
-        worker.stop()
-        await delete_run_topics(settings)
+    async with running_stack(settings) as stack:
+        yield stack
 
 
 async def test_a_worker_killed_mid_stream_gives_the_caller_an_error_not_a_hang(
-    own_stack: tuple[Settings, WorkerProcess, pb_grpc.TestDataServiceStub],
+    own_stack: Stack,
 ) -> None:
-    _, worker, stub = own_stack
+    worker, stub = own_stack.worker, own_stack.stub
     call = stub.GenerateDataStream(pb.GenerateRequest(entity="cart", count=10_000), timeout=60)
     received = 0
 
@@ -54,9 +45,9 @@ async def test_a_worker_killed_mid_stream_gives_the_caller_an_error_not_a_hang(
 
 
 async def test_the_callers_deadline_is_honoured_when_no_worker_answers(
-    own_stack: tuple[Settings, WorkerProcess, pb_grpc.TestDataServiceStub],
+    own_stack: Stack,
 ) -> None:
-    _, worker, stub = own_stack
+    worker, stub = own_stack.worker, own_stack.stub
     worker.stop()
 
     with pytest.raises(grpc.aio.AioRpcError) as raised:

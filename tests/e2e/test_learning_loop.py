@@ -152,7 +152,12 @@ def cache_hits(settings: Settings) -> float:
 async def test_a_repeated_use_cache_request_is_served_from_the_pool_with_fresh_ids(
     settings: Settings, stub: pb_grpc.TestDataServiceStub
 ) -> None:
-    shape = {"entity": "order", "count": 20, "use_cache": True, "context": uuid.uuid4().hex}
+    shape: dict[str, Any] = {
+        "entity": "order",
+        "count": 20,
+        "use_cache": True,
+        "context": uuid.uuid4().hex,
+    }
     hits_before = cache_hits(settings)
 
     first = await stub.GenerateData(pb.GenerateRequest(request_id="c1", **shape), timeout=30)

@@ -45,8 +45,8 @@ async def stack_with_llms(
         llm_total_timeout_s=10.0,
         llm_max_retries=0,
     )
-    async with running_stack(settings) as stub:
-        yield stub
+    async with running_stack(settings) as stack:
+        yield stack.stub
 
 
 def money(value: float) -> Decimal:

@@ -29,7 +29,8 @@ async def hostile_users(stub: pb_grpc.TestDataServiceStub) -> pb.GenerateRespons
             pb.Scenario(name="hostile", count=10, overrides={"last_name": HOSTILE}),
         ],
     )
-    return await stub.GenerateData(request, timeout=30)
+    response: pb.GenerateResponse = await stub.GenerateData(request, timeout=30)
+    return response
 
 
 async def test_sql_with_a_hostile_override_round_trips_in_sqlite(

@@ -55,8 +55,8 @@ async def test_results_are_filtered_by_entity_and_domain(
     found = await knowledge.retrieve(dataclasses.replace(query, defects=True, samples=True))
 
     assert found.patterns and found.defects and found.samples
-    everything = (*found.patterns, *found.defects, *found.samples)
-    assert {k.entity for k in everything} == {"review"}
+    entities = [k.entity for k in found.patterns] + [k.entity for k in found.defects]
+    assert {*entities, *(k.entity for k in found.samples)} == {"review"}
     unknown_domain = dataclasses.replace(query, domain="no-such-domain", defects=True)
     fallback = await knowledge.retrieve(unknown_domain)
     assert fallback.defects, "an unknown domain falls back to the entity across domains"

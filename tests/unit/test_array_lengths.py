@@ -28,7 +28,7 @@ def request(**constraint: float) -> GenerationRequest:
 
 async def test_min_and_max_on_an_array_bound_its_length() -> None:
     wanted = request(min=4, max=6)
-    lengths = set()
+    lengths: set[int] = set()
 
     assert validate_request(wanted, max_records=10_000) == []
     async for batch in TraditionalGenerator().start(

@@ -19,6 +19,7 @@ from generators.core.request import (
 from generators.entities.registry import resolve_schema
 from generators.kinds.registry import kind_of, types_taking
 from generators.output.registry import make_formatter
+from generators.output.sql import SqlChunkFormatter
 from generators.paths.llm.json_schema import field_schema
 from generators.quality.coherence import CoherenceTracker
 from testing.generation import generate_all
@@ -79,6 +80,7 @@ async def test_what_a_kind_makes_loads_into_its_sql_column(kind: FieldType) -> N
     request = request_for(kind, OutputFormat.SQL)
     schema = resolve_schema(request)
     formatter = make_formatter(OutputFormat.SQL, schema)
+    assert isinstance(formatter, SqlChunkFormatter)
 
     script = formatter.format(await generate_all(request, schema), first=True)
     with sqlite3.connect(":memory:") as database:

@@ -58,7 +58,7 @@ def event(request: GenerationRequest, offset: int = 7) -> IncomingEvent:
 
 async def run(
     request_or_event: GenerationRequest | IncomingEvent, generator: Generator | None = None
-):
+) -> MemoryPublisher:
     publisher = MemoryPublisher()
     path = generator or TraditionalGenerator(batch_size=CHUNK)
     processor = RequestProcessor(SETTINGS.kafka, SETTINGS.generation, CODEC, publisher, [path])

@@ -119,7 +119,7 @@ def test_values_outside_the_rules_become_the_nearest_bound_or_are_dropped() -> N
 
 
 async def test_production_like_records_follow_the_samples_percentiles() -> None:
-    stats = {
+    stats: dict[str, dict[str, Any]] = {
         "amount": {"min": 5.0, "p50": 80.0, "p95": 400.0, "max": 2000.0},
         "method": {"frequencies": {"credit_card": 0.7, "paypal": 0.3, "bitcoin": 0.5}},
     }

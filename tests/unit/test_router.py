@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generators.core.protocol import GenerationPath
+from generators.core.protocol import GenerationPath, Routing
 from generators.core.request import FieldSpec, FieldType, GenerationRequest, Scenario
 from generators.paths.hybrid.generator import HYBRID_ROUTING
 from generators.paths.llm.routing import LLM_ROUTING
@@ -15,7 +15,7 @@ from router.intelligence import route
 TRADITIONAL_ONLY = frozenset({GenerationPath.TRADITIONAL})
 EVERYTHING = frozenset(GenerationPath)
 #: The built-in paths as the worker lists them (`streams.wiring.build_paths`).
-PATHS = {
+PATHS: dict[str, Routing] = {
     GenerationPath.TRADITIONAL: TRADITIONAL_ROUTING,
     GenerationPath.LLM: LLM_ROUTING,
     GenerationPath.RAG: RAG_ROUTING,

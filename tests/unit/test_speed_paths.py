@@ -46,8 +46,10 @@ def feistel(digits: int, key: int, index: int) -> int:
     """`DigitPermutation` as first written: a loop over the rounds, nothing remembered."""
     key_stream = random.Random(key)
     keys = [key_stream.getrandbits(32) for _ in range(4)]
-    high, low = 10 ** (digits // 2), 10 ** (digits - digits // 2)
-    left, right = divmod(index % 10**digits, low)
+    high: int = 10 ** (digits // 2)
+    low: int = 10 ** (digits - digits // 2)
+    span: int = 10**digits
+    left, right = divmod(index % span, low)
     left_size = high
     for round_key in keys:
         mixed = ((right ^ round_key) * 0x45D9F3B) & 0xFFFFFFFF
