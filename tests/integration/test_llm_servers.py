@@ -6,6 +6,7 @@ patched. No Kafka needed.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import Counter
 from typing import Any
@@ -112,13 +113,21 @@ async def test_claude_fenced_json_text_is_parsed() -> None:
     assert llm_run.report.calls == 1 and llm_run.report.retries == 0
 
 
-async def test_malformed_then_valid_retries_once() -> None:
+async def test_malformed_then_valid_retries_once_and_the_worker_log_says_so(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="generators.paths.llm.generator")
     async with StubLLMServer("anthropic", [ScriptedReply(text='[{"items": [')]) as server:
         records, llm_run = await run([claude(server)])
     assert_req_001_shape(records)
     assert llm_run.report.retries == 1 and len(server.requests) == 2
     assert "REJECTED" in request_prompt(server.requests[1])
     assert llm_run.report.tokens_used == server.reported_tokens
+    assert (
+        f"10 records written by claude with template {llm_run.report.template} "
+        f"(2 calls, 1 retries, {server.reported_tokens} tokens); "
+        "0 records kept their traditional values; 0 fallbacks"
+    ) in caplog.text
 
 
 async def test_invalid_records_then_valid_quotes_the_problem() -> None:

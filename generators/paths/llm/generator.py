@@ -13,6 +13,7 @@ Up to `max_in_flight` batches are in flight at once; they are yielded in order a
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import Counter, deque
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
@@ -42,6 +43,8 @@ from generators.paths.llm.prompts.templates import TEMPLATE_TAGS, TemplateKind
 from generators.paths.llm.record_checks import record_problems
 from generators.paths.llm.report import FallbackStep, LLMReport
 from generators.paths.llm.routing import LLM_ROUTING
+
+log = logging.getLogger(__name__)
 
 #: Records per model call unless the worker's settings say otherwise.
 DEFAULT_BATCH_SIZE = 50
@@ -161,14 +164,20 @@ class LLMRun:
         )
 
     async def _batches(self) -> AsyncIterator[list[Record]]:
-        if not self._fields:
+        if self._fields:
+            async for batch in self._model_batches():
+                yield batch
+        else:
             self.report.steps.append(
                 FallbackStep("llm", FallbackReason.NOTHING_FOR_LLM, "no judgement fields", 0)
             )
             async for batch in self._skeletons:
                 self.report.traditional_records += len(batch)
                 yield batch
-            return
+        log.info("request %s: LLM path: %s", self._request.request_id, self.report.summary())
+
+    async def _model_batches(self) -> AsyncIterator[list[Record]]:
+        """The skeletons' batches as the model completes them, up to `max_in_flight` at once."""
         pending: deque[asyncio.Task[list[Record]]] = deque()
         try:
             async for batch in self._skeletons:

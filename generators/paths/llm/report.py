@@ -31,6 +31,9 @@ class FallbackStep:
 
 @dataclass(slots=True)
 class LLMReport:
+    """Counts of one request's LLM run; the run logs `summary()` when it ends, and its outcome
+    carries the tokens and fallbacks into the reply's metadata."""
+
     backends: tuple[str, ...]
     template: str = ""
     steps: list[FallbackStep] = field(default_factory=list)
@@ -56,3 +59,13 @@ class LLMReport:
         self.llm_records += records
         if backend not in self.backends_used:
             self.backends_used.append(backend)
+
+    def summary(self) -> str:
+        """One line for the worker's log: who wrote how much, at what cost."""
+        wrote = ", ".join(self.backends_used) or "no model"
+        return (
+            f"{self.llm_records} records written by {wrote} with template {self.template} "
+            f"({self.calls} calls, {self.retries} retries, {self.tokens_used} tokens); "
+            f"{self.traditional_records} records kept their traditional values; "
+            f"{len(self.steps)} fallbacks"
+        )
