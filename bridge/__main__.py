@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import signal
 
 from bridge.server import running_bridge
@@ -23,6 +24,7 @@ async def _main(settings: Settings) -> None:
 def main() -> None:
     settings = Settings()
     configure_logging(settings.observability.log_level)
+    gc.freeze()  # import-time objects live forever: keep full collections from scanning them
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_main(settings))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 
 import faust
@@ -38,6 +39,10 @@ def main() -> None:
     _serve_metrics(observability.metrics_port)
     asyncio.set_event_loop(asyncio.new_event_loop())
     app = create_app(settings)
+    # The ~320k objects made at import never die, yet every full collection scanned them: a
+    # ~170 ms pause that one request in about sixty paid (bench.learning: RAG p99 ~270 ms at
+    # a p50 of 25 ms). Frozen, they are never scanned again (a full collection: ~0.01 ms).
+    gc.freeze()
     faust.Worker(app, loglevel=observability.log_level, quiet=True).execute_from_commandline()
 
 
