@@ -15,9 +15,12 @@ $(UV):
 	python3 -m venv $(CACHE)/uv
 	$(CACHE)/uv/bin/pip install -q uv==$(UV_VERSION)
 
+# Dependencies are byte-compiled once here: where PYTHONDONTWRITEBYTECODE is set, every process
+# would compile them again at import (the worker's imports: 5.5 s and a 236 MB peak, against
+# 3.0 s and 175 MB compiled).
 $(VENV)/.ready: requirements-dev.lock | $(UV)
 	test -x $(PY) || $(UV) venv -q --python python3.11 $(VENV)
-	$(UV) pip sync -q --python $(PY) requirements-dev.lock
+	$(UV) pip sync -q --compile-bytecode --python $(PY) requirements-dev.lock
 	touch $@
 
 $(PROTO_OUT): protos/test_data.proto $(VENV)/.ready
