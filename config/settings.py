@@ -13,9 +13,17 @@ import re
 import socket
 import tempfile
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Group = TypeVar("Group", bound=BaseModel)
@@ -31,9 +39,23 @@ class _Group(BaseModel):
 
 
 class ObservabilitySettings(_Group):
+    """Logs, the HTTP side (health and metrics) of each process, and traces."""
+
     log_level: str = "INFO"
-    #: Prometheus metrics of the worker on 127.0.0.1:<port> (0: not served)
-    metrics_port: int = Field(default=9102, ge=0, le=65535)
+    #: `json` (one object a line), `console` (coloured, for people), `auto`: console on a TTY
+    log_format: Literal["auto", "json", "console"] = "auto"
+    #: Where both processes serve HTTP (`/healthz`, `/readyz`, `/metrics`); 0.0.0.0 in a pod
+    http_host: str = "127.0.0.1"
+    #: Each worker's HTTP port: give every worker on one host its own (0: any free port, logged)
+    worker_http_port: int = Field(default=8091, ge=0, le=65535)
+    prometheus_enabled: bool = True
+    #: Spans are made and exported only when this is on and an exporter endpoint is set
+    tracing_enabled: bool = True
+    #: Zipkin's span API, e.g. http://127.0.0.1:9411/api/v2/spans (what `make run` starts)
+    zipkin_endpoint: str | None = None
+    #: An OTLP/HTTP traces endpoint, e.g. http://otel-collector:4318/v1/traces
+    otlp_endpoint: str | None = None
+    trace_sample_ratio: float = Field(default=1.0, ge=0, le=1)
 
 
 class KafkaSettings(_Group):
@@ -50,6 +72,18 @@ class KafkaSettings(_Group):
     worker_group: str = "test-data-agent"
     worker_data_dir: Path = Path(tempfile.gettempdir()) / "test-data-agent-worker"
     max_message_bytes: int = Field(default=8 * 1024 * 1024, ge=1024 * 1024)
+    #: How every Kafka client (worker, bridge, admin) connects: SASL and SSL settings below
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = (
+        "PLAINTEXT"
+    )
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = "SCRAM-SHA-512"
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: SecretStr | None = None
+    #: CA bundle that signed the brokers' certificates (SSL, SASL_SSL)
+    kafka_ssl_cafile: Path | None = None
+    #: The client's own certificate and key, when the brokers ask for one
+    kafka_ssl_certfile: Path | None = None
+    kafka_ssl_keyfile: Path | None = None
 
     @field_validator("reply_topic_prefix")
     @classmethod
@@ -59,6 +93,17 @@ class KafkaSettings(_Group):
             raise ValueError(msg)
         return value
 
+    @model_validator(mode="after")
+    def _sasl_has_credentials(self) -> KafkaSettings:
+        sasl = self.kafka_security_protocol.startswith("SASL_")
+        if sasl and (not self.kafka_sasl_username or self.kafka_sasl_password is None):
+            msg = (
+                f"kafka_security_protocol {self.kafka_security_protocol} needs "
+                "kafka_sasl_username and kafka_sasl_password"
+            )
+            raise ValueError(msg)
+        return self
+
 
 class GenerationSettings(_Group):
     """How much one request may ask for, and how answers are cut."""
@@ -67,6 +112,22 @@ class GenerationSettings(_Group):
     max_records: int = Field(default=10_000, ge=1)
     #: Records per batch (one reply chunk) on the traditional and RAG paths.
     chunk_records: int = Field(default=500, ge=1)
+    #: The largest `context` a request may carry, in UTF-8 bytes (checked by bridge and worker)
+    max_context_bytes: int = Field(default=64 * 1024, ge=0)
+
+
+#: What a bearer token may be allowed: `generate` (GenerateData), `stream`
+#: (GenerateDataStream), `admin` (defect and feedback events).
+Scope = Literal["generate", "stream", "admin"]
+
+
+class ClientToken(BaseModel):
+    """One client allowed in when `auth_tokens` is set: its token and what it may call."""
+
+    model_config = ConfigDict(frozen=True)
+
+    token: SecretStr
+    scopes: frozenset[Scope]
 
 
 class BridgeSettings(_Group):
@@ -76,6 +137,28 @@ class BridgeSettings(_Group):
     reply_pool_size: int = Field(default=32, ge=1, le=1024)
     reply_idle_timeout_s: float = Field(default=30.0, gt=0)
     health_cache_s: float = Field(default=2.0, ge=0)
+    #: The bridge's HTTP side: `/healthz`, `/readyz`, `/metrics`
+    http_port: int = Field(default=8081, ge=0, le=65535)
+    #: Requests per second each client may make, and the burst it may spend at once (0: no limit)
+    rate_limit_per_s: float = Field(default=50.0, ge=0)
+    rate_limit_burst: int = Field(default=100, ge=1)
+    #: Bearer tokens by client name, as JSON: {"qa-bot": {"token": "...", "scopes": ["generate"]}}.
+    #: Unset: no authentication.
+    auth_tokens: dict[str, ClientToken] | None = None
+    #: gRPC over TLS when both are set; with a client CA, clients must present a certificate
+    grpc_tls_cert_file: Path | None = None
+    grpc_tls_key_file: Path | None = None
+    grpc_tls_client_ca_file: Path | None = None
+
+    @model_validator(mode="after")
+    def _tls_is_whole(self) -> BridgeSettings:
+        if (self.grpc_tls_cert_file is None) != (self.grpc_tls_key_file is None):
+            msg = "grpc_tls_cert_file and grpc_tls_key_file are set together or not at all"
+            raise ValueError(msg)
+        if self.grpc_tls_client_ca_file is not None and self.grpc_tls_cert_file is None:
+            msg = "grpc_tls_client_ca_file (mutual TLS) needs grpc_tls_cert_file and its key"
+            raise ValueError(msg)
+        return self
 
     @field_validator("bridge_id")
     @classmethod

@@ -36,7 +36,7 @@ def main() -> None:
     observability = settings.observability
     configure_logging(observability.log_level)
     asyncio.run(_ensure_topics(settings.kafka))
-    _serve_metrics(observability.metrics_port)
+    _serve_metrics(observability.worker_http_port)
     asyncio.set_event_loop(asyncio.new_event_loop())
     app = create_app(settings)
     # The ~320k objects made at import never die, yet every full collection scanned them: a

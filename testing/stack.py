@@ -78,7 +78,7 @@ def isolated_settings(**overrides: Any) -> Settings:
         "rag_collection_defects": f"T{run}DefectPattern",
         "rag_collection_prod": f"T{run}ProductionSample",
         "cache_key_prefix": f"testdata:pool:t{run}",
-        "metrics_port": free_port(),
+        "worker_http_port": free_port(),
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -142,7 +142,7 @@ async def test_a_malformed_defect_goes_to_the_dead_letter_topic(settings: Settin
 
 
 def cache_hits(settings: Settings) -> float:
-    with urllib.request.urlopen(f"http://127.0.0.1:{settings.metrics_port}/metrics") as page:
+    with urllib.request.urlopen(f"http://127.0.0.1:{settings.worker_http_port}/metrics") as page:
         text: str = page.read().decode()
     line = next(ln for ln in text.splitlines() if ln.startswith("testdata_cache_hits_total "))
     return float(line.split()[1])
