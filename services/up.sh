@@ -2,9 +2,10 @@
 # shellcheck source-path=SCRIPTDIR
 #
 # services/up.sh [--record FILE] — start the project's local services (Redis, PostgreSQL,
-# Weaviate, then Kafka), reusing any that already run. See redis.sh, postgres.sh, weaviate.sh and
-# kafka.sh for what each start does. PostgreSQL is used only by the tests that execute the SQL
-# output. The first Weaviate start builds it from source (minutes); later starts reuse the build.
+# Weaviate, Kafka, then Zipkin), reusing any that already run. See redis.sh, postgres.sh,
+# weaviate.sh, kafka.sh and zipkin.sh for what each start does. PostgreSQL is used only by the
+# tests that execute the SQL output. The first Weaviate start builds it from source (minutes);
+# later starts reuse the build; the first Zipkin start downloads its jar (131 MB).
 #
 #   --record FILE   append to FILE the name of each service THIS call actually started
 #                   (not the reused ones), one per line, so that `down.sh FILE` stops
@@ -13,8 +14,8 @@
 # Environment:
 #   TDA_EXTERNAL_SERVICES=1   do nothing: the project is pointed at existing services through
 #                             KAFKA_BOOTSTRAP_SERVERS / REDIS_URL / POSTGRES_URL / WEAVIATE_URL.
-#   plus everything kafka.sh, redis.sh, postgres.sh and weaviate.sh honour (TDA_CACHE_DIR,
-#   KAFKA_PORT, REDIS_PORT, POSTGRES_PORT, WEAVIATE_PORT...).
+#   plus everything kafka.sh, redis.sh, postgres.sh, weaviate.sh and zipkin.sh honour
+#   (TDA_CACHE_DIR, KAFKA_PORT, REDIS_PORT, POSTGRES_PORT, WEAVIATE_PORT, ZIPKIN_PORT...).
 set -euo pipefail
 
 TDA_SERVICE=services
@@ -44,7 +45,7 @@ while (($#)); do
 done
 
 if [[ "${TDA_EXTERNAL_SERVICES:-0}" == 1 ]]; then
-  log "TDA_EXTERNAL_SERVICES=1: not starting anything (using KAFKA_BOOTSTRAP_SERVERS=${KAFKA_BOOTSTRAP_SERVERS:-unset}, REDIS_URL=${REDIS_URL:-unset}, POSTGRES_URL=${POSTGRES_URL:-unset}, WEAVIATE_URL=${WEAVIATE_URL:-unset})"
+  log "TDA_EXTERNAL_SERVICES=1: not starting anything (using KAFKA_BOOTSTRAP_SERVERS=${KAFKA_BOOTSTRAP_SERVERS:-unset}, REDIS_URL=${REDIS_URL:-unset}, POSTGRES_URL=${POSTGRES_URL:-unset}, WEAVIATE_URL=${WEAVIATE_URL:-unset}, ZIPKIN_ENDPOINT=${ZIPKIN_ENDPOINT:-unset})"
   exit 0
 fi
 
@@ -62,4 +63,5 @@ bash "$TDA_SERVICES_DIR/redis.sh" start
 bash "$TDA_SERVICES_DIR/postgres.sh" start
 bash "$TDA_SERVICES_DIR/weaviate.sh" start
 bash "$TDA_SERVICES_DIR/kafka.sh" start
-log "ready in $(($(now_s) - t0))s: Kafka on $TDA_BIND_HOST:${KAFKA_PORT:-9092}, Redis on $TDA_BIND_HOST:${REDIS_PORT:-6379}, PostgreSQL on $TDA_BIND_HOST:${POSTGRES_PORT:-5432}, Weaviate on $TDA_BIND_HOST:${WEAVIATE_PORT:-8080}"
+bash "$TDA_SERVICES_DIR/zipkin.sh" start
+log "ready in $(($(now_s) - t0))s: Kafka on $TDA_BIND_HOST:${KAFKA_PORT:-9092}, Redis on $TDA_BIND_HOST:${REDIS_PORT:-6379}, PostgreSQL on $TDA_BIND_HOST:${POSTGRES_PORT:-5432}, Weaviate on $TDA_BIND_HOST:${WEAVIATE_PORT:-8080}, Zipkin on $TDA_BIND_HOST:${ZIPKIN_PORT:-9411}"
