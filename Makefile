@@ -51,7 +51,7 @@ lint: setup
 	$(VENV)/bin/lint-imports --no-cache
 
 typecheck: setup
-	$(PY) -m mypy config contracts streams generators router bridge clients embeddings testing tests bench
+	$(PY) -m mypy config contracts streams generators router bridge clients embeddings observability testing tests bench
 
 ## Latency, throughput, memory and scale-out figures, printed; ratios measured in the same run.
 bench: setup

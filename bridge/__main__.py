@@ -9,7 +9,8 @@ import signal
 
 from bridge.server import running_bridge
 from config import Settings
-from config.logs import configure_logging
+from observability.logs import configure_logging
+from observability.tracing import configure_tracing
 
 
 async def _main(settings: Settings) -> None:
@@ -23,10 +24,14 @@ async def _main(settings: Settings) -> None:
 
 def main() -> None:
     settings = Settings()
-    configure_logging(settings.observability.log_level)
+    configure_logging(settings.observability, "bridge")
+    flush_spans = configure_tracing(settings.observability, "test-data-agent-bridge")
     gc.freeze()  # import-time objects live forever: keep full collections from scanning them
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_main(settings))
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(_main(settings))
+    finally:
+        flush_spans()
 
 
 if __name__ == "__main__":

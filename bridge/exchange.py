@@ -8,13 +8,14 @@ from collections.abc import AsyncGenerator
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
-from aiokafka.errors import KafkaError
 
+from bridge.message_size import check_message_size
+from bridge.publishing import send_event
 from bridge.reply_pool import ReplyTopicPool
 from bridge.reply_reader import ReplyReader
 from contracts.avro import AvroCodec, Contract
 from contracts.requests import request_to_event
-from generators.core.errors import DeadlineExceeded, KafkaUnavailable, NoAnswer
+from generators.core.errors import DeadlineExceeded, NoAnswer
 from generators.core.request import GenerationRequest
 
 #: The bridge gives up this long before the caller's deadline, so the caller gets its status
@@ -31,6 +32,8 @@ class RequestExchange:
         producer: AIOKafkaProducer,
         pool: ReplyTopicPool,
         reader: ReplyReader,
+        *,
+        max_message_bytes: int,
     ) -> None:
         self._request_topic = request_topic
         self._idle_timeout_s = idle_timeout_s
@@ -38,6 +41,17 @@ class RequestExchange:
         self._producer = producer
         self._pool = pool
         self._reader = reader
+        self._max_message_bytes = max_message_bytes
+        # Every request is checked with the longest reply topic name, so it fits with any.
+        self._longest_topic = max(pool.topics, key=len)
+
+    def _encode(self, request: GenerationRequest, reply_topic: str) -> bytes:
+        """The request's event as it goes to Kafka; `InvalidRequest` (naming the largest field)
+        when it is larger than one Kafka message may be."""
+        event = request_to_event(dataclasses.replace(request, reply_topic=reply_topic))
+        value = self._codec.encode(Contract.GENERATE_REQUESTED, event)
+        check_message_size(event, value, self._max_message_bytes)
+        return value
 
     async def chunks(
         self, request: GenerationRequest, deadline: float | None
@@ -56,19 +70,14 @@ class RequestExchange:
             remaining = deadline - loop.time() - DEADLINE_MARGIN_S
             return (remaining, True) if remaining < idle else (idle, False)
 
+        self._encode(request, self._longest_topic)  # too big: refused before taking a topic
         topic = await self._pool.lease(max(wait_budget()[0], 0.0))
         try:
             with self._reader.subscribe(request.request_id, topic) as subscription:
-                event = request_to_event(dataclasses.replace(request, reply_topic=topic))
-                try:
-                    await self._producer.send_and_wait(
-                        self._request_topic,
-                        self._codec.encode(Contract.GENERATE_REQUESTED, event),
-                        key=request.request_id.encode(),
-                    )
-                except KafkaError as exc:
-                    msg = f"Kafka is unavailable: {exc}"
-                    raise KafkaUnavailable(msg) from exc
+                value = self._encode(request, topic)
+                await send_event(
+                    self._producer, self._request_topic, request.request_id.encode(), value
+                )
                 while True:
                     budget, by_deadline = wait_budget()
                     try:

@@ -18,11 +18,14 @@ import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import KafkaError
+from opentelemetry.trace import SpanKind
 
+from clients.kafka_security import PLAINTEXT, KafkaSecurity
 from contracts.avro import AvroCodec, Contract
 from generators.core.errors import AlreadyInFlight
+from observability.tracing import context_from, messaging_attributes, tracer
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +77,7 @@ class ReplyReader:
         *,
         max_bytes: int,
         max_buffered: int = 8,
+        security: KafkaSecurity = PLAINTEXT,
     ) -> None:
         self._codec = codec
         self._partitions = [TopicPartition(t, 0) for t in topics]
@@ -85,6 +89,7 @@ class ReplyReader:
             fetch_max_wait_ms=100,
             max_partition_fetch_bytes=max_bytes,
             fetch_max_bytes=max_bytes * 4,
+            **security.client_options(),
         )
         self._subscriptions: dict[str, Subscription] = {}
         self._task: asyncio.Task[None] | None = None
@@ -134,15 +139,26 @@ class ReplyReader:
                 continue
             for records in batches.values():
                 for record in records:
-                    self._dispatch(record.key, record.value)
+                    self._dispatch(record)
 
-    def _dispatch(self, key: bytes | None, value: bytes | None) -> None:
+    def _dispatch(self, record: ConsumerRecord[bytes, bytes]) -> None:
+        """Hand a chunk to its request's subscription, in a `receive` span that continues the
+        trace the worker's chunk carries (one trace: gRPC call, generation, answer)."""
+        key = record.key
         subscription = self._subscriptions.get(key.decode(errors="replace")) if key else None
         if subscription is None:
             return
-        try:
-            chunk = self._codec.decode(Contract.DATA_CHUNK, value)
-        except Exception:
-            log.exception("undecodable reply chunk for %s", subscription.request_id)
-            return
-        subscription.offer(chunk)
+        with tracer.start_as_current_span(
+            f"receive {record.topic}",
+            context=context_from(record.headers),
+            kind=SpanKind.CONSUMER,
+            attributes=messaging_attributes(
+                "receive", record.topic, partition=record.partition, offset=record.offset, key=key
+            ),
+        ):
+            try:
+                chunk = self._codec.decode(Contract.DATA_CHUNK, record.value)
+            except Exception:
+                log.exception("undecodable reply chunk for %s", subscription.request_id)
+                return
+            subscription.offer(chunk)

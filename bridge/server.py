@@ -12,26 +12,24 @@ import grpc
 import httpx
 import redis.asyncio as aioredis
 from aiokafka import AIOKafkaProducer
-from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_health.v1 import health, health_pb2
 
 from bridge.exchange import RequestExchange
-from bridge.health import (
-    Component,
-    HealthChecker,
-    kafka_probe,
-    redis_probe,
-    weaviate_probe,
-    worker_probe,
-)
+from bridge.grpc_server import build_grpc_server
+from bridge.health import kafka_probe, redis_probe, weaviate_probe, worker_probe
+from bridge.learning_events import LearningEvents
 from bridge.reply_pool import ReplyTopicPool
 from bridge.reply_reader import ReplyReader
 from bridge.service import TestDataServicer
+from bridge.telemetry import TelemetryInterceptor
 from clients.kafka_admin import KafkaAdmin
+from clients.kafka_security import KafkaSecurity
 from config import Settings
 from config.settings import BridgeSettings, KafkaSettings
-from contracts._proto import test_data_pb2_grpc as pb_grpc
 from contracts.avro import AvroCodec
 from contracts.topics import reply_topic_spec, service_topics
+from observability.health import Component, HealthChecker
+from observability.http import bind_http, http_app, serving_http
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +47,7 @@ def reply_topics(kafka: KafkaSettings, bridge: BridgeSettings) -> list[str]:
 class RunningBridge:
     port: int
     server: grpc.aio.Server
+    http_port: int
 
 
 async def _publish_grpc_health(
@@ -69,20 +68,24 @@ async def _publish_grpc_health(
 
 @contextlib.asynccontextmanager
 async def running_bridge(
-    settings: Settings, *, port: int | None = None
+    settings: Settings, *, port: int | None = None, http_port: int | None = None
 ) -> AsyncIterator[RunningBridge]:
-    """Start everything the bridge needs, serve on `port` (settings' port by default; 0 picks a
-    free one), and tear it all down on exit."""
-    kafka, bridge = settings.kafka, settings.bridge
+    """Start everything the bridge needs, serve gRPC on `port` and HTTP on `http_port` (the
+    settings' ports by default; 0 picks a free one), and tear it all down on exit."""
+    kafka, bridge, observability = settings.kafka, settings.bridge, settings.observability
     codec = AvroCodec()
     topics = reply_topics(kafka, bridge)
     async with contextlib.AsyncExitStack() as stack:
-        admin = await stack.enter_async_context(KafkaAdmin(kafka.kafka_bootstrap_servers))
+        admin = await stack.enter_async_context(KafkaAdmin.from_settings(kafka))
         await admin.ensure_topics(
             [*service_topics(kafka), *(reply_topic_spec(kafka, t) for t in topics)]
         )
         producer = AIOKafkaProducer(
-            bootstrap_servers=kafka.kafka_bootstrap_servers, acks="all", linger_ms=0
+            bootstrap_servers=kafka.kafka_bootstrap_servers,
+            acks="all",
+            linger_ms=0,
+            max_request_size=kafka.max_message_bytes,
+            **KafkaSecurity.from_settings(kafka).client_options(),
         )
         await producer.start()
         stack.push_async_callback(producer.stop)
@@ -91,6 +94,7 @@ async def running_bridge(
             tuple(topics),
             codec,
             max_bytes=kafka.max_message_bytes,
+            security=KafkaSecurity.from_settings(kafka),
         )
         await reader.start()
         stack.push_async_callback(reader.stop)
@@ -119,15 +123,17 @@ async def running_bridge(
             producer,
             ReplyTopicPool(topics),
             reader,
-        )
-        server = grpc.aio.server()
-        pb_grpc.add_TestDataServiceServicer_to_server(
-            TestDataServicer(settings.generation, exchange, checker), server
+            max_message_bytes=kafka.max_message_bytes,
         )
         grpc_health = health.aio.HealthServicer()
-        health_pb2_grpc.add_HealthServicer_to_server(grpc_health, server)
-        bound = server.add_insecure_port(
-            f"{bridge.grpc_host}:{bridge.grpc_port if port is None else port}"
+        server, bound = build_grpc_server(
+            bridge,
+            TestDataServicer(
+                settings.generation, exchange, checker, LearningEvents(kafka, codec, producer)
+            ),
+            grpc_health,
+            port=bridge.grpc_port if port is None else port,
+            interceptors=[TelemetryInterceptor()],
         )
         await server.start()
         stack.push_async_callback(server.stop, 2.0)
@@ -135,5 +141,22 @@ async def running_bridge(
             _publish_grpc_health(checker, grpc_health, max(bridge.health_cache_s, 1.0))
         )
         stack.callback(health_task.cancel)
-        log.info("bridge %s serving on %s:%d", bridge.bridge_id, bridge.grpc_host, bound)
-        yield RunningBridge(bound, server)
+        bound_http = await stack.enter_async_context(
+            serving_http(
+                http_app(checker.report, metrics=observability.prometheus_enabled),
+                bind_http(
+                    observability.http_host,
+                    bridge.http_port if http_port is None else http_port,
+                    "HTTP_PORT",
+                ),
+            )
+        )
+        log.info(
+            "bridge serving",
+            extra={
+                "bridge_id": bridge.bridge_id,
+                "grpc": f"{bridge.grpc_host}:{bound}",
+                "http": f"{observability.http_host}:{bound_http}",
+            },
+        )
+        yield RunningBridge(bound, server, bound_http)

@@ -1,36 +1,46 @@
-"""The TestDataService servicer: thin, it validates, delegates to the exchange and maps errors."""
+"""The TestDataService servicer: thin, it validates, delegates to the exchange (requests) or
+the learning events (defects, feedback) and maps errors. Who may call is `bridge.guard`'s."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
+from datetime import UTC, datetime
 from typing import Any
 
 import grpc
 
 from bridge.exchange import RequestExchange
-from bridge.health import HealthChecker
+from bridge.learning_events import LearningEvents, Published
+from bridge.status import abort_with
 from config.settings import GenerationSettings
 from contracts._proto import test_data_pb2 as pb
 from contracts._proto import test_data_pb2_grpc as pb_grpc
+from contracts.learning import defect_event, feedback_event
 from contracts.proto import metadata_to_proto, schema_info
 from contracts.requests import request_from_proto
-from generators.core.errors import AgentError, InvalidRequest, Problem, status_of
+from generators.core.errors import AgentError, InvalidLearningEvent, InvalidRequest, Problem
 from generators.core.request import GenerationRequest
 from generators.entities.registry import list_schemas
 from generators.output.registry import merge_chunks
 from generators.quality.validation import validate_request
+from observability.health import HealthChecker
 
 
 class TestDataServicer(pb_grpc.TestDataServiceServicer):
     def __init__(
-        self, limits: GenerationSettings, exchange: RequestExchange, health: HealthChecker
+        self,
+        limits: GenerationSettings,
+        exchange: RequestExchange,
+        health: HealthChecker,
+        events: LearningEvents,
     ) -> None:
         self._limits = limits
         self._exchange = exchange
         self._health = health
+        self._events = events
 
     async def GenerateData(
         self, request: pb.GenerateRequest, context: grpc.aio.ServicerContext[Any, Any]
@@ -77,6 +87,25 @@ class TestDataServicer(pb_grpc.TestDataServiceServicer):
         report = await self._health.report()
         return pb.HealthCheckResponse(status=report.status, components=report.components)
 
+    async def ReportDefect(
+        self, request: pb.ReportDefectRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> pb.EventAccepted:
+        event = defect_event(
+            request, defect_id=f"defect-{uuid.uuid4()}", received_at=datetime.now(UTC)
+        )
+        return await self._acknowledge(context, self._events.report_defect(event))
+
+    async def SubmitFeedback(
+        self, request: pb.SubmitFeedbackRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> pb.EventAccepted:
+        if not request.HasField("quality_score"):
+            missing = InvalidLearningEvent("quality_score", "is required: a number from 0 to 1")
+            await self._abort(context, missing)
+        event = feedback_event(
+            request, feedback_id=f"feedback-{uuid.uuid4()}", received_at=datetime.now(UTC)
+        )
+        return await self._acknowledge(context, self._events.submit_feedback(event))
+
     async def _accept(
         self,
         message: pb.GenerateRequest,
@@ -87,7 +116,11 @@ class TestDataServicer(pb_grpc.TestDataServiceServicer):
         request = request_from_proto(
             message, request_id=message.request_id or str(uuid.uuid4()), reply_topic=""
         )
-        problems = validate_request(request, max_records=self._limits.max_records)
+        problems = validate_request(
+            request,
+            max_records=self._limits.max_records,
+            max_context_bytes=self._limits.max_context_bytes,
+        )
         limit = self._limits.max_sync_records
         if sync and limit < request.count <= self._limits.max_records:
             too_many = (
@@ -118,5 +151,21 @@ class TestDataServicer(pb_grpc.TestDataServiceServicer):
 
     @staticmethod
     async def _abort(context: grpc.aio.ServicerContext[Any, Any], error: AgentError) -> None:
-        """End the call (`abort` raises) with the status `STATUS` gives `error`, and its message."""
-        await context.abort(grpc.StatusCode[status_of(error)[1]], str(error))
+        """End the call (`abort` raises) with the status `STATUS` gives `error`, its message and
+        details (`bridge.status`)."""
+        await abort_with(context, error)
+
+    @staticmethod
+    async def _acknowledge(
+        context: grpc.aio.ServicerContext[Any, Any], published: Awaitable[Published]
+    ) -> pb.EventAccepted:
+        try:
+            stored = await published
+        except AgentError as exc:
+            await abort_with(context, exc)
+        return pb.EventAccepted(
+            event_id=stored.event_id,
+            topic=stored.topic,
+            partition=stored.partition,
+            offset=stored.offset,
+        )

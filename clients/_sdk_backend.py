@@ -1,16 +1,21 @@
 """What both LLM backends share: their key and base URL (always given: the SDKs never read the
-environment, `config.Settings` does), a model, call limits, and one SDK client made on first use
-and closed on demand."""
+environment, `config.Settings` does), a model, call limits, one SDK client made on first use
+and closed on demand, and every call's span and token count."""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import ClassVar, Generic, Protocol, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
+from urllib.parse import urlsplit
 
+from opentelemetry.trace import SpanKind
 from pydantic import SecretStr
 
 from clients._common import CallLimits
 from generators.core.errors import LLMUnavailableError
+from generators.paths.llm.backend import LLMReply
+from observability.metrics import LLM_TOKENS
+from observability.tracing import tracer
 
 
 class _Closable(Protocol):
@@ -39,6 +44,7 @@ class SDKBackend(ABC, Generic[ClientT]):
         self._model = model
         self._limits = limits
         self._client: ClientT | None = None
+        LLM_TOKENS.labels(model)  # the configured model's series exists (at 0) before a call
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(model={self._model!r}, base_url={self._base_url!r})"
@@ -62,6 +68,34 @@ class SDKBackend(ABC, Generic[ClientT]):
     @abstractmethod
     def _new_client(self, api_key: str) -> ClientT:
         """The SDK's async client for this key, base URL and limits."""
+
+    async def complete(self, system: str, prompt: str, json_schema: dict[str, Any]) -> LLMReply:
+        """One model call (the SDK's retries included), in a span named as OpenTelemetry's
+        GenAI conventions say; its tokens are counted under the configured model's name."""
+        with tracer.start_as_current_span(
+            f"chat {self._model}",
+            kind=SpanKind.CLIENT,
+            attributes={
+                "gen_ai.operation.name": "chat",
+                "gen_ai.provider.name": self._name,
+                "gen_ai.request.model": self._model,
+                "server.address": urlsplit(self._base_url).hostname or "",
+            },
+        ) as span:
+            reply = await self._complete(system, prompt, json_schema)
+            span.set_attributes(
+                {
+                    "gen_ai.response.model": reply.model,
+                    "gen_ai.usage.input_tokens": reply.input_tokens,
+                    "gen_ai.usage.output_tokens": reply.output_tokens,
+                }
+            )
+        LLM_TOKENS.labels(self._model).inc(reply.input_tokens + reply.output_tokens)
+        return reply
+
+    @abstractmethod
+    async def _complete(self, system: str, prompt: str, json_schema: dict[str, Any]) -> LLMReply:
+        """The SDK call itself, its errors mapped into the error tree."""
 
     async def close(self) -> None:
         if self._client is not None:

@@ -51,7 +51,7 @@ class AnthropicBackend(SDKBackend[anthropic.AsyncAnthropic]):
             max_retries=self._limits.max_retries,
         )
 
-    async def complete(self, system: str, prompt: str, json_schema: dict[str, Any]) -> LLMReply:
+    async def _complete(self, system: str, prompt: str, json_schema: dict[str, Any]) -> LLMReply:
         client = self._sdk()
         tool: ToolParam = {
             "name": TOOL_NAME,

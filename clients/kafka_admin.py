@@ -8,8 +8,12 @@ from types import TracebackType
 from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaConnectionError
 
+from clients.kafka_security import PLAINTEXT, KafkaSecurity, refusal, refusal_message
+from config.settings import KafkaSettings
 from contracts.topics import TopicSpec
+from generators.core.errors import KafkaUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -17,15 +21,47 @@ _TOPIC_ALREADY_EXISTS = 36
 
 
 class KafkaAdmin:
-    """A started admin client; use as `async with KafkaAdmin(bootstrap) as admin:`."""
+    """A started admin client; use as `async with KafkaAdmin(bootstrap, security) as admin:`.
 
-    def __init__(self, bootstrap_servers: str, *, request_timeout_ms: int = 10_000) -> None:
+    A broker that refuses the client's credentials or TLS handshake makes the `async with`
+    raise `KafkaUnavailable` saying so (aiokafka alone says only "Unable to bootstrap").
+    """
+
+    def __init__(
+        self,
+        bootstrap_servers: str,
+        security: KafkaSecurity = PLAINTEXT,
+        *,
+        request_timeout_ms: int = 10_000,
+    ) -> None:
+        self._bootstrap_servers = bootstrap_servers
+        self._security = security
         self._client = AIOKafkaAdminClient(
-            bootstrap_servers=bootstrap_servers, request_timeout_ms=request_timeout_ms
+            bootstrap_servers=bootstrap_servers,
+            request_timeout_ms=request_timeout_ms,
+            **security.client_options(),
+        )
+
+    @classmethod
+    def from_settings(cls, kafka: KafkaSettings, *, request_timeout_ms: int = 10_000) -> KafkaAdmin:
+        """An admin client of the settings' brokers, connecting as the settings say."""
+        return cls(
+            kafka.kafka_bootstrap_servers,
+            KafkaSecurity.from_settings(kafka),
+            request_timeout_ms=request_timeout_ms,
         )
 
     async def __aenter__(self) -> KafkaAdmin:
-        await self._client.start()
+        try:
+            await self._client.start()
+        except KafkaConnectionError:
+            await self._client.close()
+            refused = await refusal(self._bootstrap_servers, self._security)
+            if refused is None:
+                raise
+            raise KafkaUnavailable(
+                refusal_message(self._bootstrap_servers, self._security, refused)
+            ) from refused
         return self
 
     async def __aexit__(

@@ -43,7 +43,7 @@ class OpenAICompatibleBackend(SDKBackend[openai.AsyncOpenAI]):
             max_retries=self._limits.max_retries,
         )
 
-    async def complete(self, system: str, prompt: str, json_schema: dict[str, Any]) -> LLMReply:
+    async def _complete(self, system: str, prompt: str, json_schema: dict[str, Any]) -> LLMReply:
         client = self._sdk()
         call = client.chat.completions.create(
             model=self._model,

@@ -26,6 +26,7 @@ import grpc
 import httpx
 import orjson
 import weaviate
+from opentelemetry.trace import SpanKind
 from weaviate.classes.config import Configure, DataType, Property, Tokenization
 from weaviate.classes.data import DataObject
 from weaviate.classes.init import AdditionalConfig, Auth, Timeout
@@ -50,6 +51,7 @@ from generators.knowledge.learning import (
 )
 from generators.knowledge.learning import pattern_id as make_pattern_id
 from generators.knowledge.query import CANDIDATES_PER_PATTERN, prefer_quality
+from observability.tracing import tracer
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -224,6 +226,27 @@ class WeaviatePatternStore:
     # --- reads --------------------------------------------------------------------------
 
     async def retrieve(self, query: PatternQuery) -> RetrievedContext:
+        """Patterns, defects and samples for `query` (hybrid search), in one `retrieve` span."""
+        with tracer.start_as_current_span(
+            "retrieve knowledge",
+            kind=SpanKind.CLIENT,
+            attributes={
+                "db.system.name": "weaviate",
+                "db.operation.name": "hybrid search",
+                "testdata.rag.limit": query.limit,
+            },
+        ) as span:
+            found = await self._retrieve(query)
+            span.set_attributes(
+                {
+                    "testdata.rag.patterns": len(found.patterns),
+                    "testdata.rag.defects": len(found.defects),
+                    "testdata.rag.samples": len(found.samples),
+                }
+            )
+            return found
+
+    async def _retrieve(self, query: PatternQuery) -> RetrievedContext:
         vector = await self._embed_one(query.text)
 
         async def search(client: weaviate.WeaviateAsyncClient) -> RetrievedContext:

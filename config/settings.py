@@ -58,6 +58,9 @@ class ObservabilitySettings(_Group):
     trace_sample_ratio: float = Field(default=1.0, ge=0, le=1)
 
 
+SecurityProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
+
+
 class KafkaSettings(_Group):
     """The broker, the topics and the worker's consumer group."""
 
@@ -73,9 +76,7 @@ class KafkaSettings(_Group):
     worker_data_dir: Path = Path(tempfile.gettempdir()) / "test-data-agent-worker"
     max_message_bytes: int = Field(default=8 * 1024 * 1024, ge=1024 * 1024)
     #: How every Kafka client (worker, bridge, admin) connects: SASL and SSL settings below
-    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = (
-        "PLAINTEXT"
-    )
+    kafka_security_protocol: SecurityProtocol = "PLAINTEXT"
     kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = "SCRAM-SHA-512"
     kafka_sasl_username: str | None = None
     kafka_sasl_password: SecretStr | None = None

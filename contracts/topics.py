@@ -20,11 +20,14 @@ class TopicSpec:
 def service_topics(kafka: KafkaSettings) -> list[TopicSpec]:
     """Every topic the worker reads or writes, except the reply topics the bridge leases."""
     week = str(7 * 24 * 3600 * 1000)
+    # A request or dead letter up to `max_message_bytes` is accepted (the broker's default is
+    # 1 MiB); the bridge checks each request against the same limit before sending it.
+    size = {"max.message.bytes": str(kafka.max_message_bytes)}
     return [
-        TopicSpec(kafka.request_topic, kafka.request_topic_partitions),
-        TopicSpec(kafka.defects_topic, 3),
-        TopicSpec(kafka.feedback_topic, 3),
-        TopicSpec(kafka.dead_letter_topic, 1, {"retention.ms": week}),
+        TopicSpec(kafka.request_topic, kafka.request_topic_partitions, size),
+        TopicSpec(kafka.defects_topic, 3, size),
+        TopicSpec(kafka.feedback_topic, 3, size),
+        TopicSpec(kafka.dead_letter_topic, 1, {"retention.ms": week, **size}),
     ]
 
 

@@ -9,11 +9,13 @@ holds up learning but not requests.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+import socket
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any, cast
 
 import faust
 
+from clients.kafka_security import KafkaSecurity
 from clients.redis_pool import RedisDataPoolStore
 from config import Settings
 from contracts.avro import AvroCodec
@@ -23,19 +25,23 @@ from streams.cache import DataPoolCache
 from streams.dead_letters import DeadLetters, IncomingEvent
 from streams.faust_publisher import FaustPublisher
 from streams.indexer import LearningIndexer
+from streams.kafka_credentials import broker_credentials
+from streams.operations import ConsumerProgress, add_operations
 from streams.processor import RequestProcessor
 from streams.wiring import build_paths, knowledge_store, llm_backends
 
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings) -> faust.App:
-    """The worker: its clients and paths from their settings groups, and its three agents."""
+def create_app(settings: Settings, http_socket: socket.socket | None = None) -> faust.App:
+    """The worker: its clients and paths from their settings groups, and its three agents;
+    with `http_socket`, its HTTP side (health, metrics) served there."""
     load_behaviours()  # an entity registered without its behaviour fails here, not mid-request
     kafka, cache_settings = settings.kafka, settings.cache
     app = faust.App(
         kafka.worker_group,
         broker=f"kafka://{kafka.kafka_bootstrap_servers}",
+        broker_credentials=broker_credentials(KafkaSecurity.from_settings(kafka)),
         key_serializer="raw",
         value_serializer="raw",
         web_enabled=False,
@@ -72,9 +78,12 @@ def create_app(settings: Settings) -> faust.App:
     indexer = LearningIndexer(
         codec, DeadLetters(kafka.dead_letter_topic, codec, FaustPublisher(app)), store
     )
-    _agent(app, kafka.request_topic, "generate", processor.handle)
-    _agent(app, kafka.defects_topic, "index-defects", indexer.handle_defect)
-    _agent(app, kafka.feedback_topic, "index-feedback", indexer.handle_feedback)
+    progress = ConsumerProgress(app)
+    _agent(app, kafka.request_topic, "generate", processor.handle, progress)
+    _agent(app, kafka.defects_topic, "index-defects", indexer.handle_defect, progress)
+    _agent(app, kafka.feedback_topic, "index-feedback", indexer.handle_feedback, progress)
+    if http_socket is not None:
+        add_operations(app, kafka, settings.observability, http_socket, progress)
 
     async def close_clients(_app: Any, *_args: Any, **_kwargs: Any) -> None:
         """Once the consumer has stopped: close the edge clients' connections."""
@@ -92,7 +101,11 @@ def create_app(settings: Settings) -> faust.App:
 
 
 def _agent(
-    app: faust.App, topic: str, name: str, handle: Callable[[IncomingEvent], Awaitable[None]]
+    app: faust.App,
+    topic: str,
+    name: str,
+    handle: Callable[[IncomingEvent], Awaitable[None]],
+    progress: ConsumerProgress,
 ) -> None:
     """One agent per topic, concurrency 1 (faust #606): it hands each raw event to `handle`."""
     source = app.topic(topic, key_serializer="raw", value_serializer="raw")
@@ -102,9 +115,23 @@ def _agent(
             message = event.message
             await handle(
                 IncomingEvent(
-                    message.topic, message.partition, message.offset, message.key, message.value
+                    message.topic,
+                    message.partition,
+                    message.offset,
+                    message.key,
+                    message.value,
+                    _headers(message.headers),
                 )
             )
+            progress.done(message.topic, message.partition, message.offset)
             yield None
 
     app.agent(source, name=name)(consume)
+
+
+def _headers(headers: Any) -> list[tuple[str, bytes]]:
+    """Faust gives a message's headers as a list of pairs or a mapping; the flows take pairs."""
+    if not headers:
+        return []
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    return [(str(name), bytes(value)) for name, value in items]

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from contracts.avro import AvroCodec, Contract
+from observability.tracing import kafka_headers
 from streams.publisher import Publisher
 
 log = logging.getLogger(__name__)
@@ -25,6 +27,8 @@ class IncomingEvent:
     offset: int
     key: bytes | None
     value: bytes | None
+    #: Kafka headers, where a trace context travels (`observability.tracing`)
+    headers: Sequence[tuple[str, bytes]] = ()
 
 
 class DeadLetters:
@@ -51,6 +55,9 @@ class DeadLetters:
             "failed_at": int(time.time() * 1000),
         }
         await self._publisher.publish(
-            self._topic, event.key or b"", self._codec.encode(Contract.DEAD_LETTER, letter)
+            self._topic,
+            event.key or b"",
+            self._codec.encode(Contract.DEAD_LETTER, letter),
+            kafka_headers(),
         )
         await self._publisher.flush()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from typing import Any
 
 import faust
@@ -15,9 +15,11 @@ class FaustPublisher:
         self._max_in_flight = max_in_flight
         self._pending: deque[Awaitable[Any]] = deque()
 
-    async def publish(self, topic: str, key: bytes, value: bytes) -> None:
+    async def publish(
+        self, topic: str, key: bytes, value: bytes, headers: Sequence[tuple[str, bytes]] = ()
+    ) -> None:
         delivery = await self._app.producer.send(
-            topic, key, value, partition=None, timestamp=None, headers=None
+            topic, key, value, partition=None, timestamp=None, headers=list(headers) or None
         )
         self._pending.append(delivery)
         while len(self._pending) >= self._max_in_flight:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import logging
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+import structlog
+from opentelemetry.trace import SpanKind
 
 from config.settings import GenerationSettings, KafkaSettings
 from contracts.avro import AvroCodec, Contract
@@ -23,17 +25,21 @@ from contracts.topics import reply_topic_problem
 from generators.core.errors import InvalidRequest, UndecodableEvent
 from generators.core.protocol import GenerationRun, Generator, PathOutcome, RunContext
 from generators.core.request import GenerationRequest
-from generators.entities.registry import resolve_schema
+from generators.core.schema import EntitySchema
+from generators.entities.registry import entity_named, resolve_schema
 from generators.output.registry import make_formatter
 from generators.quality.coherence import CoherenceTracker
 from generators.quality.validation import validate_request
+from observability import metrics
+from observability.logs import bound_request
+from observability.tracing import context_from, messaging_attributes, tracer
 from router.intelligence import RoutingDecision, route
 from streams.cache import CachedRun, DataPoolCache
 from streams.dead_letters import DeadLetters, IncomingEvent
 from streams.publisher import Publisher
 from streams.replies import ReplyWriter
 
-log = logging.getLogger(__name__)
+log = structlog.get_logger(__name__)
 
 
 class RequestProcessor:
@@ -69,7 +75,28 @@ class RequestProcessor:
         return frozenset(name for name in self._paths if name not in why), why
 
     async def handle(self, event: IncomingEvent) -> None:
+        """One request event, in a `process` span continuing the trace its headers carry."""
         started = time.perf_counter()
+        attributes = messaging_attributes(
+            "process",
+            event.topic,
+            partition=event.partition,
+            offset=event.offset,
+            key=event.key,
+            group=self._kafka.worker_group,
+        )
+        with (
+            tracer.start_as_current_span(
+                f"process {event.topic}",
+                context=context_from(event.headers),
+                kind=SpanKind.CONSUMER,
+                attributes=attributes,
+            ),
+            metrics.IN_FLIGHT.track_inprogress(),
+        ):
+            await self._handle(event, started)
+
+    async def _handle(self, event: IncomingEvent, started: float) -> None:
         try:
             raw = self._codec.decode(Contract.GENERATE_REQUESTED, event.value)
         except UndecodableEvent as exc:
@@ -79,44 +106,101 @@ class RequestProcessor:
         if not request.request_id.strip():
             await self._dead_letter(event, "request_id: is empty", field="request_id")
             return
+        with bound_request(request.request_id):
+            await self._answer(event, request, started)
+
+    async def _answer(
+        self, event: IncomingEvent, request: GenerationRequest, started: float
+    ) -> None:
+        log.info(
+            "request received",
+            domain=request.domain,
+            entity=request.schema_name or "custom",
+            count=request.count,
+            output_format=request.output_format.value,
+        )
         topic_problem = reply_topic_problem(request.reply_topic, self._kafka)
         if topic_problem is not None:
             reason = f"reply_topic: {topic_problem}"
             await self._dead_letter(event, reason, field="reply_topic", request=request)
             return
         writer = ReplyWriter(self._publisher, self._codec, request.reply_topic, request.request_id)
-        problems = validate_request(request, max_records=self._limits.max_records)
+        with tracer.start_as_current_span("validate request"):
+            problems = validate_request(
+                request,
+                max_records=self._limits.max_records,
+                max_context_bytes=self._limits.max_context_bytes,
+            )
         if problems:
             invalid = InvalidRequest(problems)
             await self._dead_letter(event, str(invalid), field=invalid.field, request=request)
             await writer.error(invalid)
             await self._publisher.flush()
+            _count_failure(request, "none", writer)
             return
+        path = "none"
         try:
-            await self._generate(request, writer, started)
-        except Exception as exc:
-            log.exception(
-                "request %s failed after %d chunks", request.request_id, writer.next_index
-            )
+            path = await self._generate(request, writer, started)
+        except Exception as failure:
+            log.exception("generation failed", chunks_sent=writer.next_index)
             if not writer.finished:
-                await writer.error(exc, prefix="generation failed: ")
+                await writer.error(failure, prefix="generation failed: ")
+            _count_failure(request, path, writer)
         await self._publisher.flush()
 
     async def _generate(
         self, request: GenerationRequest, writer: ReplyWriter, started: float
-    ) -> None:
-        available, why_unavailable = await self._availability()
-        decision = route(request, self._routings, available, why_unavailable)
+    ) -> str:
+        """Answer the request; returns the path that generated it."""
+        with tracer.start_as_current_span("route") as span:
+            available, why_unavailable = await self._availability()
+            decision = route(request, self._routings, available, why_unavailable)
+            span.set_attributes(
+                {
+                    "testdata.path": decision.path,
+                    "testdata.routing.reason": decision.reason,
+                    "testdata.routing.confidence": decision.confidence,
+                }
+            )
         log.info(
-            "request %s: %d %s records via %s (%s)",
-            request.request_id,
-            request.count,
-            request.schema_name or "custom",
-            decision.path,
-            decision.reason,
+            "routing decision",
+            path=decision.path,
+            reason=decision.reason,
+            confidence=round(decision.confidence, 3),
         )
         generator = self._paths[decision.path]
         schema = generator.output_schema(request, resolve_schema(request))
+        with tracer.start_as_current_span("generate", attributes={"testdata.path": decision.path}):
+            total, coherence, outcome = await self._run(
+                request, writer, started, generator, schema, decision
+            )
+        domain, entity = _labels(schema)
+        duration = time.perf_counter() - started
+        metrics.REQUESTS.labels(outcome.path_used, domain, "ok").inc()
+        metrics.GENERATION_SECONDS.labels(outcome.path_used).observe(duration)
+        metrics.RECORDS.labels(domain, entity).inc(total)
+        metrics.COHERENCE.labels(domain).observe(coherence)
+        log.info(
+            "generation complete",
+            path=outcome.path_used,
+            records=total,
+            duration_ms=round(duration * 1000.0, 1),
+            coherence=round(coherence, 3),
+            tokens=outcome.tokens_used,
+        )
+        return outcome.path_used
+
+    async def _run(
+        self,
+        request: GenerationRequest,
+        writer: ReplyWriter,
+        started: float,
+        generator: Generator,
+        schema: EntitySchema,
+        decision: RoutingDecision,
+    ) -> tuple[int, float, PathOutcome]:
+        """Generate, format and publish every batch, then the final chunk with the metadata;
+        returns the records answered, their coherence score and how the path ended."""
         formatter = make_formatter(request.output_format, schema, scenarios=request.scenarios)
         coherence = CoherenceTracker(schema)
         scenario_counts: Counter[str] = Counter()
@@ -145,10 +229,8 @@ class RequestProcessor:
         if pending is None:
             pending = (formatter.format([], first=True), 0)
         outcome = cached.outcome
-        if outcome.fallbacks:
-            log.warning(
-                "request %s fell back: %s", request.request_id, "; ".join(outcome.fallbacks)
-            )
+        for fallback in outcome.fallbacks:
+            log.warning("fallback", path_used=outcome.path_used, cause=fallback)
         metadata = _metadata(
             decision,
             outcome,
@@ -160,6 +242,7 @@ class RequestProcessor:
         )
         await writer.final(*pending, metadata)
         await cached.after_answer()
+        return total, coherence.score, outcome
 
     async def _dead_letter(
         self,
@@ -171,6 +254,20 @@ class RequestProcessor:
     ) -> None:
         request_id = request.request_id if request else ""
         await self._dead_letters.send(event, reason, field=field, request_id=request_id)
+
+
+def _labels(schema: EntitySchema) -> tuple[str, str]:
+    """The metrics' domain and entity labels: a predefined entity's own, else `custom`, so a
+    request's free-text names never become label values."""
+    if schema.predefined:
+        return schema.domain, schema.name
+    return "custom", "custom"
+
+
+def _count_failure(request: GenerationRequest, path: str, writer: ReplyWriter) -> None:
+    entity = entity_named(request.schema_name) if not request.fields else None
+    domain = entity.schema.domain if entity is not None else "custom"
+    metrics.REQUESTS.labels(path, domain, writer.error_code or "INTERNAL").inc()
 
 
 def _metadata(

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 
 class Publisher(Protocol):
-    async def publish(self, topic: str, key: bytes, value: bytes) -> None:
-        """Queue a message. Messages to the same topic keep their order; may wait for room."""
+    async def publish(
+        self, topic: str, key: bytes, value: bytes, headers: Sequence[tuple[str, bytes]] = ()
+    ) -> None:
+        """Queue a message. Messages to the same topic keep their order; may wait for room.
+        `headers` are Kafka headers (the trace context)."""
 
     async def flush(self) -> None:
         """Return once every message queued so far is acknowledged by the broker."""

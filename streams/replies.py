@@ -8,6 +8,7 @@ from typing import Any
 
 from contracts.avro import AvroCodec, Contract
 from generators.core.errors import RequestError, status_of
+from observability.tracing import kafka_headers
 from streams.publisher import Publisher
 
 
@@ -21,6 +22,8 @@ class ReplyWriter:
     request_id: str
     next_index: int = 0
     finished: bool = False
+    #: The reply error code of the final chunk when it was an error
+    error_code: str | None = None
 
     async def data(self, text: str, record_count: int) -> None:
         await self._send(text, record_count, is_final=False)
@@ -32,6 +35,7 @@ class ReplyWriter:
         """The final chunk for a request that failed: its code from `STATUS`, its message, and
         the request field at fault when the error names one."""
         code, _status = status_of(error)
+        self.error_code = code.value
         field = error.field if isinstance(error, RequestError) else ""
         chunk_error = {"code": code.value, "message": f"{prefix}{error}", "field": field}
         await self._send("", 0, is_final=True, error=chunk_error)
@@ -60,5 +64,8 @@ class ReplyWriter:
         self.next_index += 1
         self.finished = is_final
         await self.publisher.publish(
-            self.topic, self.request_id.encode(), self.codec.encode(Contract.DATA_CHUNK, chunk)
+            self.topic,
+            self.request_id.encode(),
+            self.codec.encode(Contract.DATA_CHUNK, chunk),
+            kafka_headers(),
         )

@@ -15,9 +15,9 @@ import time
 
 from clients.weaviate_store import WeaviatePatternStore
 from config import Settings
-from config.logs import configure_logging
 from generators.core.errors import PatternStoreUnavailable
 from generators.knowledge.starter_set import StarterSet, load_starter_set
+from observability.logs import configure_logging
 from streams.wiring import knowledge_store
 
 log = logging.getLogger("streams.seed")
@@ -53,7 +53,7 @@ async def _main(settings: Settings) -> int:
 
 def main() -> None:
     settings = Settings()
-    configure_logging(settings.observability.log_level)
+    configure_logging(settings.observability, "seed")
     sys.exit(asyncio.run(_main(settings)))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from contracts.avro import AvroCodec, Contract
@@ -12,11 +13,15 @@ class MemoryPublisher:
 
     def __init__(self, codec: AvroCodec | None = None) -> None:
         self.sent: list[tuple[str, bytes, bytes]] = []
+        self.headers: list[list[tuple[str, bytes]]] = []
         self.flushed = 0
         self._codec = codec or AvroCodec()
 
-    async def publish(self, topic: str, key: bytes, value: bytes) -> None:
+    async def publish(
+        self, topic: str, key: bytes, value: bytes, headers: Sequence[tuple[str, bytes]] = ()
+    ) -> None:
         self.sent.append((topic, key, value))
+        self.headers.append(list(headers))
 
     async def flush(self) -> None:
         self.flushed = len(self.sent)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +27,7 @@ from pydantic import SecretStr
 
 from bridge.server import running_bridge
 from clients.kafka_admin import KafkaAdmin
+from clients.kafka_security import KafkaSecurity
 from config import Settings
 from contracts._proto import test_data_pb2_grpc as pb_grpc
 from contracts.avro import AvroCodec, Contract
@@ -79,6 +83,7 @@ def isolated_settings(**overrides: Any) -> Settings:
         "rag_collection_prod": f"T{run}ProductionSample",
         "cache_key_prefix": f"testdata:pool:t{run}",
         "worker_http_port": free_port(),
+        "http_port": free_port(),
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
@@ -92,26 +97,70 @@ def settings_env(settings: Settings) -> dict[str, str]:
             env.pop(name.upper(), None)
         elif isinstance(value, SecretStr):
             env[name.upper()] = value.get_secret_value()
+        elif isinstance(value, dict):
+            env[name.upper()] = json.dumps(value, default=_revealed)
         else:
             env[name.upper()] = str(value)
     return env
 
 
-class WorkerProcess:
-    """A `python -m streams` worker in its own process, as deployed."""
+def _revealed(value: object) -> object:
+    if isinstance(value, SecretStr):
+        return value.get_secret_value()
+    if isinstance(value, frozenset | set):
+        return sorted(value)
+    msg = f"{type(value).__name__} has no environment form"
+    raise TypeError(msg)
 
-    def __init__(self, settings: Settings) -> None:
+
+class ServiceProcess:
+    """One of the service's processes (`python -m <module>`) in its own process, as deployed,
+    reading `settings` from its environment (plus `env`), its output in a log file."""
+
+    module: str = ""
+    #: The setting naming this process's HTTP port, given a free port per process
+    http_port_setting: str = ""
+
+    def __init__(self, settings: Settings, env: Mapping[str, str] | None = None) -> None:
         self.settings = settings
-        self.log_path = ROOT / ".pytest_cache" / f"worker-{uuid.uuid4().hex[:8]}.log"
+        self.http_port = free_port()
+        self.log_path = ROOT / ".pytest_cache" / f"{self.module}-{uuid.uuid4().hex[:8]}.log"
         self.log_path.parent.mkdir(exist_ok=True)
         self._log = self.log_path.open("wb")
+        environment = settings_env(settings)
+        environment[self.http_port_setting] = str(self.http_port)
+        environment.update(env or {})
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streams"],
+            [sys.executable, "-m", self.module],
             cwd=ROOT,
-            env=settings_env(settings),
+            env=environment,
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
+
+    def http(self, path: str) -> tuple[int, str]:
+        """GET `path` from the process's HTTP side: the status and the body."""
+        url = f"http://127.0.0.1:{self.http_port}{path}"
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    async def wait_ready(self, timeout: float = 90.0) -> None:
+        """Until `/readyz` answers 200; fails at once if the process exits meanwhile."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process.poll() is not None:
+                msg = f"python -m {self.module} exited: {self.log_tail()}"
+                raise RuntimeError(msg)
+            with contextlib.suppress(OSError):
+                if self.http("/readyz")[0] == 200:
+                    return
+            if time.monotonic() > deadline:
+                msg = f"python -m {self.module} not ready in {timeout}s: {self.log_tail()}"
+                raise TimeoutError(msg)
+            await asyncio.sleep(0.3)
 
     def kill(self) -> None:
         if self.process.poll() is None:
@@ -133,10 +182,24 @@ class WorkerProcess:
         return self.log_path.read_text(errors="replace")[-4000:]
 
 
+class WorkerProcess(ServiceProcess):
+    """A `python -m streams` worker; each on its own HTTP port, so several share a host."""
+
+    module = "streams"
+    http_port_setting = "WORKER_HTTP_PORT"
+
+
+class BridgeProcess(ServiceProcess):
+    """A `python -m bridge` bridge on the settings' gRPC port and its own HTTP port."""
+
+    module = "bridge"
+    http_port_setting = "HTTP_PORT"
+
+
 async def wait_for_workers(settings: Settings, count: int = 1, timeout: float = 90.0) -> None:
     """Block until `count` workers have joined the group and it is stable."""
     deadline = time.monotonic() + timeout
-    async with KafkaAdmin(settings.kafka_bootstrap_servers) as admin:
+    async with KafkaAdmin.from_settings(settings.kafka) as admin:
         while time.monotonic() < deadline:
             with contextlib.suppress(KafkaError):  # e.g. a new broker's coordinator not ready
                 if await admin.group_members(settings.worker_group) >= count:
@@ -147,7 +210,7 @@ async def wait_for_workers(settings: Settings, count: int = 1, timeout: float = 
 
 
 async def create_topics(settings: Settings, *reply_topics: str) -> None:
-    async with KafkaAdmin(settings.kafka_bootstrap_servers) as admin:
+    async with KafkaAdmin.from_settings(settings.kafka) as admin:
         await admin.ensure_topics(
             [
                 *service_topics(settings.kafka),
@@ -158,7 +221,7 @@ async def create_topics(settings: Settings, *reply_topics: str) -> None:
 
 async def delete_run_topics(settings: Settings) -> None:
     """Remove every topic this run created, so repeated runs leave no litter."""
-    async with KafkaAdmin(settings.kafka_bootstrap_servers) as admin:
+    async with KafkaAdmin.from_settings(settings.kafka) as admin:
         mine = [t for t in await admin.list_topics() if settings.bridge_id in t]
         if mine:
             await admin.delete_topics(mine)
@@ -180,7 +243,7 @@ async def running_stack(settings: Settings) -> AsyncIterator[Stack]:
     try:
         await wait_for_workers(settings)
         async with (
-            running_bridge(settings, port=0) as bridge,
+            running_bridge(settings, port=0, http_port=0) as bridge,
             grpc.aio.insecure_channel(f"127.0.0.1:{bridge.port}") as channel,
         ):
             yield Stack(worker, pb_grpc.TestDataServiceStub(channel))
@@ -191,7 +254,10 @@ async def running_stack(settings: Settings) -> AsyncIterator[Stack]:
 
 @asynccontextmanager
 async def kafka_producer(settings: Settings) -> AsyncIterator[AIOKafkaProducer]:
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        **KafkaSecurity.from_settings(settings.kafka).client_options(),
+    )
     await producer.start()
     try:
         yield producer
@@ -210,7 +276,10 @@ async def read_topic(
     """Decode `topic` from the beginning until `until(events)` is true or the timeout passes."""
     codec = AvroCodec()
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap_servers, group_id=None, enable_auto_commit=False
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        group_id=None,
+        enable_auto_commit=False,
+        **KafkaSecurity.from_settings(settings.kafka).client_options(),
     )
     await consumer.start()
     events: list[dict[str, Any]] = []

@@ -41,7 +41,7 @@ async def worker(settings: Settings) -> AsyncIterator[WorkerProcess]:
 
 @pytest.fixture(scope="session")
 async def bridge(settings: Settings, worker: WorkerProcess) -> AsyncIterator[RunningBridge]:
-    async with running_bridge(settings, port=0) as running:
+    async with running_bridge(settings, port=0, http_port=0) as running:
         yield running
 
 

@@ -19,8 +19,12 @@ AgentError                      root; anything else that escapes is a bug (INTER
 │   ├── PatternStoreUnavailable the knowledge base (Weaviate)
 │   └── PoolUnavailable         the data-pool cache (Redis)
 ├── DeadlineExceeded            the caller's deadline came before the answer: DEADLINE_EXCEEDED
-├── Busy                        every resource stayed taken while the caller waited
-│   └── ReplyTopicsBusy         ... every reply topic: RESOURCE_EXHAUSTED
+├── Busy                        no capacity for the caller now; try again later: RESOURCE_EXHAUSTED
+│   ├── ReplyTopicsBusy         every reply topic stayed taken while the caller waited
+│   └── RateLimited             the caller spent its request budget (`retry_after_s`)
+├── AccessDenied                the caller may not make this call: PERMISSION_DENIED
+│   ├── Unauthenticated         no bearer token, or one no client holds: UNAUTHENTICATED
+│   └── PermissionDenied        a token without the scope the method needs (`scope`)
 ├── KnowledgeRejected           the knowledge base answered but refused the data: INTERNAL
 └── LLMError                    a model backend could not serve a batch (`reason`); the fallback
     │                           chain moves on, so callers never see these
@@ -166,11 +170,39 @@ class DeadlineExceeded(AgentError):
 
 
 class Busy(AgentError):
-    """Every resource of a kind stayed taken for as long as the caller could wait."""
+    """There is no capacity for the caller now; the same call may succeed later."""
 
 
 class ReplyTopicsBusy(Busy):
     """Every reply topic of this bridge stayed leased for as long as the caller could wait."""
+
+
+class RateLimited(Busy):
+    """The caller made more calls than its rate allows; one more is allowed after
+    `retry_after_s` seconds."""
+
+    def __init__(self, message: str, *, retry_after_s: float) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+# --- who may call -----------------------------------------------------------------------------
+
+
+class AccessDenied(AgentError):
+    """The caller may not make this call; the message says what it lacks, never a token."""
+
+
+class Unauthenticated(AccessDenied):
+    """The call carries no bearer token, or one that no configured client holds."""
+
+
+class PermissionDenied(AccessDenied):
+    """The caller's token is valid but lacks `scope`, which the method needs."""
+
+    def __init__(self, message: str, *, scope: str) -> None:
+        super().__init__(message)
+        self.scope = scope
 
 
 class KnowledgeRejected(AgentError):
@@ -245,6 +277,10 @@ STATUS: Final[Mapping[type[AgentError], tuple[ErrorCode, str]]] = MappingProxyTy
         Unavailable: (ErrorCode.UNAVAILABLE, "UNAVAILABLE"),
         DeadlineExceeded: (ErrorCode.DEADLINE_EXCEEDED, "DEADLINE_EXCEEDED"),
         Busy: (ErrorCode.RESOURCE_EXHAUSTED, "RESOURCE_EXHAUSTED"),
+        # Only the bridge refuses callers, so no reply chunk carries these; the reply code is
+        # the caller's-fault one the Avro `ErrorCode` has.
+        AccessDenied: (ErrorCode.INVALID_ARGUMENT, "PERMISSION_DENIED"),
+        Unauthenticated: (ErrorCode.INVALID_ARGUMENT, "UNAUTHENTICATED"),
     }
 )
 

@@ -41,9 +41,12 @@ _MAX_LISTED_FIELDS = 25
 _ATTRIBUTES = tuple(attribute.name for attribute in dataclasses.fields(FieldConstraint))
 
 
-def validate_request(request: GenerationRequest, *, max_records: int) -> list[Problem]:
+def validate_request(
+    request: GenerationRequest, *, max_records: int, max_context_bytes: int
+) -> list[Problem]:
     """Everything wrong with `request`, or an empty list. Pure: no I/O, no generation."""
     problems = list(_count_problems(request, max_records))
+    problems += _context_problems(request.context, max_context_bytes)
     problems += _field_problems(request.fields, "fields", "", request)
     try:
         schema: EntitySchema | None = resolve_schema(request)
@@ -62,6 +65,14 @@ def _count_problems(request: GenerationRequest, max_records: int) -> Iterator[Pr
         yield Problem("count", f"must be at least 1, got {request.count}")
     elif request.count > max_records:
         yield Problem("count", f"{request.count} is more than the limit of {max_records} records")
+
+
+def _context_problems(context: str, max_context_bytes: int) -> Iterator[Problem]:
+    size = len(context.encode("utf-8", errors="surrogatepass"))
+    if size > max_context_bytes:
+        yield Problem(
+            "context", f"is {size} bytes (UTF-8), more than the limit of {max_context_bytes} bytes"
+        )
 
 
 def _field_problems(

@@ -72,14 +72,14 @@ async def test_health_is_degraded_without_redis_and_unhealthy_without_workers(
     )
 
     async with (
-        running_bridge(no_redis, port=0) as bridge,
+        running_bridge(no_redis, port=0, http_port=0) as bridge,
         grpc.aio.insecure_channel(f"127.0.0.1:{bridge.port}") as channel,
     ):
         stub = pb_grpc.TestDataServiceStub(channel)
         degraded = await stub.HealthCheck(pb.HealthCheckRequest(), timeout=10)
         answered = await stub.GenerateData(pb.GenerateRequest(entity="user", count=3), timeout=30)
     async with (
-        running_bridge(no_workers, port=0) as bridge,
+        running_bridge(no_workers, port=0, http_port=0) as bridge,
         grpc.aio.insecure_channel(f"127.0.0.1:{bridge.port}") as channel,
     ):
         unhealthy = await pb_grpc.TestDataServiceStub(channel).HealthCheck(

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-import urllib.request
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -19,7 +18,7 @@ from contracts._proto import test_data_pb2 as pb
 from contracts._proto import test_data_pb2_grpc as pb_grpc
 from contracts.avro import AvroCodec, Contract
 from generators.knowledge.learning import pattern_id
-from testing.stack import kafka_producer, read_topic
+from testing.stack import WorkerProcess, kafka_producer, read_topic
 from testing.weaviate import InspectableStore
 
 pytestmark = pytest.mark.e2e
@@ -141,16 +140,15 @@ async def test_a_malformed_defect_goes_to_the_dead_letter_topic(settings: Settin
     assert mine[settings.feedback_topic]["original_value"] == b"\x00garbage"
 
 
-def cache_hits(settings: Settings) -> float:
-    with urllib.request.urlopen(f"http://127.0.0.1:{settings.worker_http_port}/metrics") as page:
-        text: str = page.read().decode()
+def cache_hits(worker: WorkerProcess) -> float:
+    _status, text = worker.http("/metrics")
     line = next(ln for ln in text.splitlines() if ln.startswith("testdata_cache_hits_total "))
     return float(line.split()[1])
 
 
 @pytest.mark.usefixtures("data_pools")
 async def test_a_repeated_use_cache_request_is_served_from_the_pool_with_fresh_ids(
-    settings: Settings, stub: pb_grpc.TestDataServiceStub
+    worker: WorkerProcess, stub: pb_grpc.TestDataServiceStub
 ) -> None:
     shape: dict[str, Any] = {
         "entity": "order",
@@ -158,7 +156,7 @@ async def test_a_repeated_use_cache_request_is_served_from_the_pool_with_fresh_i
         "use_cache": True,
         "context": uuid.uuid4().hex,
     }
-    hits_before = cache_hits(settings)
+    hits_before = cache_hits(worker)
 
     first = await stub.GenerateData(pb.GenerateRequest(request_id="c1", **shape), timeout=30)
     second = await stub.GenerateData(pb.GenerateRequest(request_id="c2", **shape), timeout=30)
@@ -169,4 +167,4 @@ async def test_a_repeated_use_cache_request_is_served_from_the_pool_with_fresh_i
     assert [r["_index"] for r in two] == list(range(20))
     assert not {r["order_id"] for r in one} & {r["order_id"] for r in two}
     assert {r["shipping_method"] for r in two} <= {"standard", "express", "same_day", "bopis"}
-    assert cache_hits(settings) == hits_before + 1
+    assert cache_hits(worker) == hits_before + 1

@@ -30,7 +30,7 @@ async def test_min_and_max_on_an_array_bound_its_length() -> None:
     wanted = request(min=4, max=6)
     lengths: set[int] = set()
 
-    assert validate_request(wanted, max_records=10_000) == []
+    assert validate_request(wanted, max_records=10_000, max_context_bytes=65_536) == []
     async for batch in TraditionalGenerator().start(
         wanted, resolve_schema(wanted), RunContext(batch_size=100)
     ):
@@ -51,6 +51,6 @@ async def test_min_and_max_on_an_array_bound_its_length() -> None:
 def test_array_bounds_that_cannot_be_lengths_are_rejected(
     constraint: dict[str, float], field: str, words: str
 ) -> None:
-    problems = validate_request(request(**constraint), max_records=10_000)
+    problems = validate_request(request(**constraint), max_records=10_000, max_context_bytes=65_536)
 
     assert any(p.field == field and words in p.message for p in problems), problems

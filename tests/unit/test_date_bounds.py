@@ -70,7 +70,7 @@ def request(**changes: Any) -> GenerationRequest:
 
 
 def records_of(generator: TraditionalGenerator, req: GenerationRequest) -> list[dict[str, Any]]:
-    assert validate_request(req, max_records=10_000) == []
+    assert validate_request(req, max_records=10_000, max_context_bytes=65_536) == []
     schema = resolve_schema(req)
     records = asyncio.run(generate_all(req, schema, generator, batch_size=97))
     parsed: list[dict[str, Any]] = json.loads(json.dumps(records))
@@ -82,7 +82,9 @@ def records_of(generator: TraditionalGenerator, req: GenerationRequest) -> list[
 
 def problems_of(fields: tuple[FieldSpec, ...], **constraints: FieldConstraint) -> dict[str, str]:
     req = GenerationRequest(request_id="v", fields=fields, constraints=constraints, count=1)
-    return {p.field: p.message for p in validate_request(req, max_records=10)}
+    return {
+        p.field: p.message for p in validate_request(req, max_records=10, max_context_bytes=65_536)
+    }
 
 
 def assert_within_bounds(records: list[dict[str, Any]]) -> None:
@@ -197,7 +199,9 @@ def test_date_bounds_on_predefined_entities_are_problems() -> None:
         constraints={"created_at": FieldConstraint(min_date="2024-01-01")},
     )
 
-    found = {p.field: p.message for p in validate_request(req, max_records=10)}
+    found = {
+        p.field: p.message for p in validate_request(req, max_records=10, max_context_bytes=65_536)
+    }
 
     assert "custom schemas only" in found['constraints["created_at"].min_date']
 

@@ -74,7 +74,7 @@ def generator() -> TraditionalGenerator:
 
 
 def records_of(generator: TraditionalGenerator, request: GenerationRequest) -> list[Any]:
-    assert validate_request(request, max_records=10_000) == []
+    assert validate_request(request, max_records=10_000, max_context_bytes=65_536) == []
     schema = resolve_schema(request)
     records = asyncio.run(generate_all(request, schema, generator, batch_size=17))
     parsed: list[Any] = json.loads(json.dumps(records))

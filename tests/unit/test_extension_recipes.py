@@ -70,7 +70,7 @@ async def test_a_registered_entity_is_listed_validated_and_generated_coherently(
     request = wishlists()
 
     assert "wishlist" in [schema.name for schema in list_schemas("ecommerce")]
-    assert validate_request(request, max_records=1000) == []
+    assert validate_request(request, max_records=1000, max_context_bytes=65_536) == []
     assert "wishlist" in load_behaviours()
     records, metadata = await answer(request)
 
@@ -123,7 +123,7 @@ def test_an_entity_registered_twice_is_refused(monkeypatch: pytest.MonkeyPatch) 
 
 
 async def test_an_unregistered_entity_is_refused_naming_the_known_ones() -> None:
-    problems = validate_request(wishlists(), max_records=1000)
+    problems = validate_request(wishlists(), max_records=1000, max_context_bytes=65_536)
 
     assert problems[0].field == "entity" and "unknown schema 'wishlist'" in problems[0].message
 

@@ -101,6 +101,20 @@ async def test_an_invalid_request_is_dead_lettered_and_gets_an_error_chunk() -> 
     assert letter["original_key"] == b"r2" and letter["source_offset"] == 7
 
 
+async def test_a_published_request_with_too_long_a_context_is_refused_naming_it() -> None:
+    limit = SETTINGS.max_context_bytes
+    publisher = await run(
+        GenerationRequest(
+            request_id="r2c", entity="user", count=5, context="ü" * limit, reply_topic=REPLY
+        )
+    )
+
+    (chunk,) = publisher.chunks()
+    assert chunk["error"]["code"] == "INVALID_ARGUMENT" and chunk["error"]["field"] == "context"
+    assert f"limit of {limit} bytes" in chunk["error"]["message"]
+    assert publisher.letters()[0]["field"] == "context"
+
+
 async def test_a_forbidden_reply_topic_gets_a_dead_letter_and_nothing_else() -> None:
     publisher = await run(
         GenerationRequest(request_id="r3", entity="user", count=5, reply_topic="testdata.requests")

@@ -96,7 +96,7 @@ def test_records_satisfy_random_valid_constraints(
     request = GenerationRequest(
         request_id=f"prop-{seed}", fields=specs, constraints=constraints, count=20
     )
-    assert validate_request(request, max_records=1000) == []
+    assert validate_request(request, max_records=1000, max_context_bytes=65_536) == []
     schema = resolve_schema(request)
 
     records = asyncio.run(generate_all(request, schema, GENERATOR, batch_size=20))
@@ -147,7 +147,7 @@ def test_random_invalid_constraints_are_problems_not_exceptions(data: st.DataObj
         count=data.draw(st.integers(-5, 20)),
     )
 
-    problems = validate_request(request, max_records=1000)
+    problems = validate_request(request, max_records=1000, max_context_bytes=65_536)
 
     assert any(p.field.startswith('constraints["f"]') for p in problems), (rule, problems)
 
@@ -175,7 +175,7 @@ def test_dotted_constraints_and_overrides_reach_nested_and_address_parts() -> No
     request = GenerationRequest(
         request_id="dotted", fields=fields, constraints=constraints, scenarios=(scenario,), count=30
     )
-    assert validate_request(request, max_records=1000) == []
+    assert validate_request(request, max_records=1000, max_context_bytes=65_536) == []
     schema = resolve_schema(request)
 
     records = asyncio.run(generate_all(request, schema, GENERATOR, batch_size=30))

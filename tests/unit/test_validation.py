@@ -18,12 +18,17 @@ from generators.core.request import (
 from generators.quality.validation import validate_request
 
 MAX_RECORDS = 10_000
+MAX_CONTEXT_BYTES = 1000
 
 
 def problems_of(**request: Any) -> dict[str, str]:
     """field -> message for a request with sensible defaults."""
     fields: dict[str, Any] = {"request_id": "v-1", "entity": "cart", "count": 10}
-    found = validate_request(GenerationRequest(**(fields | request)), max_records=MAX_RECORDS)
+    found = validate_request(
+        GenerationRequest(**(fields | request)),
+        max_records=MAX_RECORDS,
+        max_context_bytes=MAX_CONTEXT_BYTES,
+    )
     return {p.field: p.message for p in found}
 
 
@@ -40,6 +45,18 @@ def test_count_must_be_positive(count: int) -> None:
 
 def test_count_above_the_limit_is_refused() -> None:
     assert "limit of 10000" in problems_of(count=10_001)["count"]
+
+
+def test_a_context_up_to_the_limit_in_utf8_bytes_is_accepted() -> None:
+    assert problems_of(context="x" * MAX_CONTEXT_BYTES) == {}
+    assert problems_of(context="é" * (MAX_CONTEXT_BYTES // 2)) == {}
+
+
+def test_a_context_over_the_limit_in_utf8_bytes_names_the_field_and_the_limit() -> None:
+    # 501 characters, 1002 bytes: the limit is on bytes, not characters
+    message = problems_of(context="é" * 501)["context"]
+
+    assert message == "is 1002 bytes (UTF-8), more than the limit of 1000 bytes"
 
 
 def test_unknown_entity_lists_the_known_ones() -> None:
