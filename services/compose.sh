@@ -35,6 +35,7 @@ GO="${GO:-go}"
 COMPOSE_HOME="$TDA_CACHE_DIR/compose/$COMPOSE_VERSION"
 BIN="$COMPOSE_HOME/bin/docker-compose"
 GO_HOME="$COMPOSE_HOME/go"
+GO_EXTRA_FLAGS=-mod=mod # for go_env (lib.sh): fill in missing go.sum lines
 BUILD_LOG="$COMPOSE_HOME/logs/build.log"
 
 (($# == 0)) || {
@@ -43,51 +44,29 @@ BUILD_LOG="$COMPOSE_HOME/logs/build.log"
   exit 2
 }
 
-# go_env CMD... — run CMD with this build's Go caches, the local toolchain only, -mod=mod.
-go_env() {
-  env GOPATH="$GO_HOME/path" GOMODCACHE="$GO_HOME/mod" GOCACHE="$GO_HOME/build" \
-    GOTOOLCHAIN=local GOFLAGS="${GOFLAGS:-} -mod=mod -trimpath" "$@"
-}
-
 # works BIN — the binary runs and reports the version we built.
 works() { "$1" version 2>/dev/null | grep -q "v$COMPOSE_VERSION"; }
 
 fail_build() {
   rm -rf "$COMPOSE_HOME/src.$$" "$COMPOSE_HOME/bin/.docker-compose.$$"
-  printf -- '----- last lines of %s -----\n' "$BUILD_LOG" >&2
-  tail -n 40 "$BUILD_LOG" >&2
-  die "$1 (log: $BUILD_LOG)"
+  build_failed "$BUILD_LOG" "$1"
 }
 
 build() {
-  local t0 json moddir need have src tmp
+  local t0 src tmp
   t0=$(now_s)
-  command -v "$GO" >/dev/null 2>&1 ||
-    die "no Go toolchain ('$GO' not on PATH); Compose $COMPOSE_VERSION is built from source with Go"
+  need_go "Compose $COMPOSE_VERSION"
   mkdir -p "$GO_HOME" "$COMPOSE_HOME/bin" "$COMPOSE_HOME/logs"
   : >"$BUILD_LOG"
-
-  log "downloading $COMPOSE_MODULE@v$COMPOSE_VERSION (log: $BUILD_LOG)"
-  json=$(go_env "$GO" mod download -json "$COMPOSE_MODULE@v$COMPOSE_VERSION" 2>>"$BUILD_LOG") || {
-    printf '%s\n' "$json" >>"$BUILD_LOG"
-    fail_build "go mod download $COMPOSE_MODULE@v$COMPOSE_VERSION failed"
-  }
-  moddir=$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
-  [[ -d "$moddir" ]] || fail_build "go mod download did not report the module directory"
-  need=$(sed -n 's/^go \([0-9.]*\).*/\1/p' "$moddir/go.mod")
-  have=$(go_env "$GO" env GOVERSION)
-  have=${have#go}
-  if [[ -n "$need" && "$(printf '%s\n%s\n' "$need" "$have" | sort -V | head -n1)" != "$need" ]]; then
-    die "Compose $COMPOSE_VERSION needs Go >= $need (its go.mod); '$GO' is go$have"
-  fi
+  go_download "$COMPOSE_MODULE" "$COMPOSE_VERSION" "Compose $COMPOSE_VERSION" "$BUILD_LOG"
 
   # The module cache is read-only, and -mod=mod may write go.sum: build in a copy.
   src="$COMPOSE_HOME/src.$$"
   tmp="$COMPOSE_HOME/bin/.docker-compose.$$"
   rm -rf "$src"
-  cp -R "$moddir" "$src"
+  cp -R "$GO_MODDIR" "$src"
   chmod -R u+w "$src"
-  log "building docker-compose $COMPOSE_VERSION with go$have (about two minutes the first time)"
+  log "building docker-compose $COMPOSE_VERSION with go$GO_HAVE (about two minutes the first time)"
   (cd "$src" && go_env CGO_ENABLED=0 "$GO" build \
     -ldflags="-s -w -X $COMPOSE_MODULE/internal.Version=v$COMPOSE_VERSION" \
     -o "$tmp" ./cmd) >>"$BUILD_LOG" 2>&1 || fail_build "go build ./cmd failed"
@@ -98,7 +77,7 @@ build() {
   # pinned version: drop them and keep the binary.
   chmod -R u+w "$GO_HOME" 2>/dev/null || true
   rm -rf "$GO_HOME"
-  log "built $BIN ($(du -h "$BIN" | cut -f1)) in $(($(now_s) - t0))s"
+  log_built "$BIN" "$t0"
 }
 
 if ! works "$BIN" 2>/dev/null; then

@@ -32,27 +32,17 @@ BIN="$GRPCURL_HOME/grpcurl-$GRPCURL_VERSION"
 GO_HOME="$TDA_CACHE_DIR/go"
 
 build() {
-  local t0 gobin buildlog="$GRPCURL_HOME/logs/build.log"
-  command -v "$GO" >/dev/null 2>&1 || die "no Go toolchain ('$GO' not on PATH) to build grpcurl with"
+  local t0 buildlog="$GRPCURL_HOME/logs/build.log"
+  need_go "grpcurl $GRPCURL_VERSION"
   mkdir -p "$GRPCURL_HOME/logs" "$GO_HOME"
   take_start_lock "$GRPCURL_HOME" 600
   [[ -x "$BIN" ]] && return 0 # built by another call while we waited for the lock
   t0=$(now_s)
   log "building grpcurl $GRPCURL_VERSION (log: $buildlog)"
-  gobin="$GRPCURL_HOME/.build.$$"
-  rm -rf "$gobin"
-  mkdir -p "$gobin"
-  if ! env GOPATH="$GO_HOME/path" GOMODCACHE="$GO_HOME/mod" GOCACHE="$GO_HOME/build" \
-    GOTOOLCHAIN=local GOFLAGS="${GOFLAGS:-} -trimpath" GOBIN="$gobin" \
-    "$GO" install -ldflags='-s -w' "$GRPCURL_MODULE/cmd/grpcurl@v$GRPCURL_VERSION" \
-    >"$buildlog" 2>&1; then
-    rm -rf "$gobin"
-    tail -n 30 "$buildlog" >&2
-    die "could not build grpcurl $GRPCURL_VERSION (log: $buildlog)"
-  fi
-  mv "$gobin/grpcurl" "$BIN"
-  rm -rf "$gobin"
-  log "built in $(($(now_s) - t0))s: $BIN"
+  : >"$buildlog"
+  go_install "$GRPCURL_MODULE/cmd/grpcurl" "$GRPCURL_VERSION" "$BIN" "$buildlog" ||
+    build_failed "$buildlog" "could not build grpcurl $GRPCURL_VERSION"
+  log_built "$BIN" "$t0"
 }
 
 case "${1:-path}" in

@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 #
-# services/lib.sh — shared helpers for the local service launchers (kafka.sh, redis.sh,
-# postgres.sh, up.sh, down.sh). Sourced, never run. Provides:
+# services/lib.sh — shared helpers for the local service launchers (kafka.sh, kafka-sasl.sh,
+# redis.sh, postgres.sh, weaviate.sh, zipkin.sh, compose.sh, grpcurl.sh, up.sh, down.sh).
+# Sourced, never run. Provides:
 #   - the cache dir (everything downloaded or generated lives there, outside the repo):
 #       TDA_CACHE_DIR, default $HOME/.cache/test-data-agent
 #   - logging on stderr prefixed with the service name (set TDA_SERVICE before sourcing)
@@ -9,11 +10,15 @@
 #   - pid-file handling: is our process alive, stop it and wait for it to exit
 #   - apt installs that never start the distro's init/systemd service
 #   - recording which services a call actually started (TDA_RECORD_FILE)
+#   - servers this script runs in the background itself (a JVM, weaviate-server): start one and
+#     wait until it is ready, stopping it and showing its log on failure; report its status
+#   - a Java runtime; Go module binaries built into the cache dir
 #
 # Environment honoured here:
 #   TDA_CACHE_DIR    cache root (default: $HOME/.cache/test-data-agent)
 #   TDA_RECORD_FILE  if set, `record_started NAME` appends NAME to this file
 #   TDA_BIND_HOST    loopback address services bind to (default 127.0.0.1)
+#   JAVA_HOME        JDK to use (default: java on PATH)
 
 # shellcheck disable=SC2034  # used by the scripts that source this file
 TDA_SERVICES_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -104,6 +109,18 @@ stop_pid() {
 }
 _pid_gone() { ! kill -0 "$1" 2>/dev/null; }
 
+# show_tail N FILE... — the last N lines of each FILE that is not empty, on stderr, each under
+# a header naming it.
+show_tail() {
+  local n=$1 f
+  shift
+  for f in "$@"; do
+    [[ -s "$f" ]] || continue
+    printf -- '----- last lines of %s -----\n' "$f" >&2
+    tail -n "$n" "$f" >&2
+  done
+}
+
 # take_start_lock DIR TIMEOUT_S — one start of this service at a time (parallel make targets,
 # several terminals); held on fd 9 until the script exits.
 take_start_lock() {
@@ -188,4 +205,173 @@ usage_main() {
       exit 2
       ;;
   esac
+}
+
+# ---------------------------------------------------------------------------------------------
+# Servers these scripts run in the background themselves (kafka.sh, kafka-sasl.sh, zipkin.sh,
+# weaviate.sh). Besides PIDFILE and PID_PATTERN, such a script sets
+#   SERVER_NAME     how messages name the server ("broker", "Zipkin", "Weaviate")
+#   SERVER_WHERE    where it serves, as messages show it (127.0.0.1:9092, http://127.0.0.1:9411)
+#   SERVER_TIMEOUT  seconds it gets to become ready
+#   SERVER_LOGS     (array) its log files, whose last lines are shown when it fails
+# and defines server_ready: true once the server serves requests.
+
+# wait_ready [PID] — wait up to $SERVER_TIMEOUT s for server_ready; give up at once if PID dies.
+wait_ready() {
+  TDA_WAIT_PID="${1:-}" wait_until "$SERVER_TIMEOUT" 0.5 server_ready
+}
+
+show_log_tails() { show_tail 40 "${SERVER_LOGS[@]}"; }
+
+# reuse_ours — when our server (live pid in $PIDFILE) runs although its port is closed, wait
+# for it to become ready and reuse it; die, showing the log tails, when it never does. False
+# when no server of ours runs.
+reuse_ours() {
+  local pid
+  pid=$(our_pid "$PIDFILE" "$PID_PATTERN") || return 1
+  log "our $SERVER_NAME (pid $pid) is running but $SERVER_WHERE is closed; waiting for it"
+  wait_ready "$pid" || {
+    show_log_tails
+    die "$SERVER_NAME pid $pid does not answer on $SERVER_WHERE"
+  }
+  log "reusing $SERVER_NAME pid $pid on $SERVER_WHERE"
+}
+
+# start_server LOG CMD... — run CMD in the background, detached from this shell (nohup, stdin
+# from /dev/null, stdout and stderr to LOG, without the start lock on fd 9), write its pid to
+# $PIDFILE and to SERVER_PID, and wait until it is ready. False when it is not ready within
+# $SERVER_TIMEOUT s: it is stopped by then (or noted as exited) and the log tails are shown.
+start_server() {
+  local out=$1
+  shift
+  nohup "$@" >"$out" 2>&1 </dev/null 9>&- &
+  SERVER_PID=$!
+  printf '%s\n' "$SERVER_PID" >"$PIDFILE"
+  wait_ready "$SERVER_PID" && return 0
+  if kill -0 "$SERVER_PID" 2>/dev/null; then
+    log "no answer on $SERVER_WHERE after ${SERVER_TIMEOUT}s; stopping pid $SERVER_PID"
+    stop_pid "$PIDFILE" "$PID_PATTERN" 30 || true
+  else
+    rm -f "$PIDFILE"
+    log "$SERVER_NAME process $SERVER_PID exited during startup"
+  fi
+  show_log_tails
+  return 1
+}
+
+# server_status PORT NOT_READY [DETAIL] — what cmd_status reports: exit 0 when something serves
+# PORT (saying whether it is ours, and whether it is ready), 3 when nothing does. NOT_READY
+# says what a server that is not ready fails to do ("does not answer Kafka requests"); DETAIL
+# is added after $SERVER_WHERE when our server is ready.
+server_status() {
+  local port=$1 not_ready=$2 detail=${3:-} pid
+  if pid=$(our_pid "$PIDFILE" "$PID_PATTERN"); then
+    if server_ready; then
+      log "running: pid $pid on $SERVER_WHERE$detail (started by these scripts)"
+    else
+      log "starting or unhealthy: pid $pid, $SERVER_WHERE $not_ready yet"
+    fi
+    return 0
+  fi
+  if port_open "$TDA_BIND_HOST" "$port"; then
+    if server_ready; then
+      log "running on $SERVER_WHERE (not started by these scripts)"
+    else
+      log "$SERVER_WHERE is open but $not_ready (not started by these scripts)"
+    fi
+    return 0
+  fi
+  log "stopped ($SERVER_WHERE closed)"
+  return 3
+}
+
+# ---------------------------------------------------------------------------------------------
+# Java (kafka.sh, kafka-sasl.sh, zipkin.sh)
+
+java_bin() {
+  if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then
+    printf '%s' "$JAVA_HOME/bin/java"
+  else
+    command -v java || true
+  fi
+}
+
+# ensure_java — a Java runtime (openjdk-17-jre-headless from apt when there is none).
+ensure_java() {
+  if [[ -z "$(java_bin)" ]]; then apt_install openjdk-17-jre-headless; fi
+}
+
+# ensure_java_version MIN WHO — ensure_java, and die unless it is Java MIN or newer (WHO needs it).
+ensure_java_version() {
+  local version
+  ensure_java
+  version=$("$(java_bin)" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1)
+  if ! [[ "$version" =~ ^[0-9]+$ ]] || ((version < $1)); then
+    die "$2 needs Java $1 or newer; $(java_bin) is version ${version:-unknown} (set JAVA_HOME)"
+  fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# Go module binaries built into the cache dir (weaviate.sh, grpcurl.sh, compose.sh). The sourcing
+# script sets GO (the go command), GO_HOME (GOPATH, module cache and build cache live under it)
+# and, optionally, GO_EXTRA_FLAGS (added to GOFLAGS).
+
+# go_env CMD... — run CMD with the Go caches under $GO_HOME and the local toolchain only (never
+# downloads another), -trimpath and $GO_EXTRA_FLAGS added to GOFLAGS.
+go_env() {
+  env GOPATH="$GO_HOME/path" GOMODCACHE="$GO_HOME/mod" GOCACHE="$GO_HOME/build" \
+    GOTOOLCHAIN=local GOFLAGS="${GOFLAGS:-} ${GO_EXTRA_FLAGS:-} -trimpath" "$@"
+}
+
+# need_go WHAT — die unless $GO runs (WHAT is built from source with it).
+need_go() {
+  command -v "$GO" >/dev/null 2>&1 ||
+    die "no Go toolchain ('$GO' not on PATH); $1 is built from source with Go"
+}
+
+# build_failed LOG MESSAGE — show the tail of the build log LOG and die with MESSAGE.
+build_failed() {
+  show_tail 40 "$1"
+  die "$2 (log: $1)"
+}
+
+# go_download MODULE VERSION WHAT LOG — `go mod download` MODULE@vVERSION (output to LOG); set
+# GO_MODDIR to its folder in the module cache (read-only) and GO_HAVE to the toolchain's version.
+# Dies when the download fails or when the module's go.mod needs a newer Go (WHAT names it).
+go_download() {
+  local module=$1 version=$2 what=$3 buildlog=$4 json need
+  log "downloading $module@v$version (log: $buildlog)"
+  json=$(go_env "$GO" mod download -json "$module@v$version" 2>>"$buildlog") || {
+    printf '%s\n' "$json" >>"$buildlog"
+    build_failed "$buildlog" "go mod download $module@v$version failed"
+  }
+  GO_MODDIR=$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
+  [[ -d "$GO_MODDIR" ]] || build_failed "$buildlog" "go mod download did not report the module directory"
+  need=$(sed -n 's/^go \([0-9.]*\).*/\1/p' "$GO_MODDIR/go.mod")
+  GO_HAVE=$(go_env "$GO" env GOVERSION)
+  GO_HAVE=${GO_HAVE#go}
+  if [[ -n "$need" && "$(printf '%s\n%s\n' "$need" "$GO_HAVE" | sort -V | head -n1)" != "$need" ]]; then
+    die "$what needs Go >= $need (its go.mod); '$GO' is go$GO_HAVE"
+  fi
+}
+
+# go_install PACKAGE VERSION BIN LOG — `go install PACKAGE@vVERSION` (stripped; output appended
+# to LOG) and move the command to BIN. False, leaving nothing behind, when it fails.
+go_install() {
+  local package=$1 version=$2 bin=$3 buildlog=$4 gobin
+  gobin="$(dirname "$bin")/.build.$$"
+  rm -rf "$gobin"
+  mkdir -p "$gobin"
+  if ! go_env GOBIN="$gobin" "$GO" install -ldflags='-s -w' "$package@v$version" \
+    >>"$buildlog" 2>&1; then
+    rm -rf "$gobin"
+    return 1
+  fi
+  mv -f "$gobin/${package##*/}" "$bin"
+  rm -rf "$gobin"
+}
+
+# log_built BIN T0 — say that BIN was built (its size, and the time since T0).
+log_built() {
+  log "built $1 ($(du -h "$1" | cut -f1)) in $(($(now_s) - $2))s"
 }

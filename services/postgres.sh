@@ -133,13 +133,6 @@ pg_ready() {
   "$isready" -q -h "$TDA_BIND_HOST" -p "$POSTGRES_PORT" -U "$POSTGRES_SUPERUSER" -d postgres -t 2
 }
 
-show_log_tail() {
-  if [[ -s "$1" ]]; then
-    printf -- '----- last lines of %s -----\n' "$1" >&2
-    tail -n 20 "$1" >&2
-  fi
-}
-
 # ensure_database — create $POSTGRES_DB when missing (quietly false when we may not).
 ensure_database() {
   local psql exists
@@ -173,7 +166,7 @@ init_cluster() {
   log "initdb $PGDATA_DIR (log $initlog)"
   as_server "$BINDIR/initdb" -D "$PGDATA_DIR" -U "$POSTGRES_SUPERUSER" -E UTF8 --no-locale \
     --auth=trust >"$initlog" 2>&1 9>&- </dev/null || {
-    show_log_tail "$initlog"
+    show_tail 20 "$initlog"
     die "initdb failed"
   }
   # Only TCP from loopback, no password: a throwaway test server.
@@ -206,16 +199,16 @@ cmd_start() {
   if ! as_server "$BINDIR/pg_ctl" start -D "$PGDATA_DIR" -w -t "$POSTGRES_START_TIMEOUT" -s \
     -o "-c listen_addresses=$TDA_BIND_HOST -p $POSTGRES_PORT -c unix_socket_directories=''" \
     -o "-c synchronous_commit=off" >>"$LOGFILE" 2>&1 9>&- </dev/null; then
-    show_log_tail "$LOGFILE"
+    show_tail 20 "$LOGFILE"
     die "pg_ctl start failed"
   fi
   pid=$(our_pid "$PIDFILE" "$PID_PATTERN") || {
-    show_log_tail "$LOGFILE"
+    show_tail 20 "$LOGFILE"
     die "postgres started but no live postmaster matches $PIDFILE"
   }
   if ! TDA_WAIT_PID="$pid" wait_until "$POSTGRES_START_TIMEOUT" 0.1 pg_ready; then
     cmd_stop || true
-    show_log_tail "$LOGFILE"
+    show_tail 20 "$LOGFILE"
     die "postgres did not accept connections within ${POSTGRES_START_TIMEOUT}s"
   fi
   ensure_database || {

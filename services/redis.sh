@@ -55,13 +55,6 @@ ensure_installed() {
   fi
 }
 
-show_log_tail() {
-  if [[ -s "$LOGFILE" ]]; then
-    printf -- '----- last lines of %s -----\n' "$LOGFILE" >&2
-    tail -n 20 "$LOGFILE" >&2
-  fi
-}
-
 cmd_start() {
   local pid
   mkdir -p "$REDIS_HOME"
@@ -81,18 +74,18 @@ cmd_start() {
     --pidfile "$PIDFILE" --dir "$REDIS_HOME" --logfile "$LOGFILE" \
     --save '' --appendonly no 9>&- </dev/null ||
     {
-      show_log_tail
+      show_tail 20 "$LOGFILE"
       die "redis-server failed to start"
     }
   # --daemonize: the pid file appears once the daemon is up.
   wait_until "$REDIS_START_TIMEOUT" 0.1 our_pid "$PIDFILE" "$PID_PATTERN" >/dev/null || {
-    show_log_tail
+    show_tail 20 "$LOGFILE"
     die "redis-server wrote no pid file $PIDFILE"
   }
   pid=$(read_pid "$PIDFILE")
   if ! TDA_WAIT_PID="$pid" wait_until "$REDIS_START_TIMEOUT" 0.1 redis_answers; then
     stop_pid "$PIDFILE" "$PID_PATTERN" 10 || true
-    show_log_tail
+    show_tail 20 "$LOGFILE"
     die "redis-server did not answer PING within ${REDIS_START_TIMEOUT}s"
   fi
   record_started redis

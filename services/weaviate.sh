@@ -70,6 +70,12 @@ GO_HOME="$TDA_CACHE_DIR/go"
 PID_PATTERN="$BIN"
 ADDR="$TDA_BIND_HOST:$WEAVIATE_PORT"
 NODE_NAME=node1
+NOT_READY="does not answer 200 at /v1/.well-known/ready"
+# For lib.sh's server helpers:
+SERVER_NAME=Weaviate
+SERVER_WHERE=$ADDR
+SERVER_TIMEOUT=$WEAVIATE_START_TIMEOUT
+SERVER_LOGS=("$LOGS/weaviate.log")
 
 # http_status PATH — the HTTP status code of GET PATH on $ADDR (empty when nothing answers).
 # Plain HTTP/1.0 over bash's /dev/tcp, so it needs no curl.
@@ -84,7 +90,7 @@ http_status() {
   return 0
 }
 
-weaviate_ready() { [[ "$(http_status /v1/.well-known/ready)" == 200 ]]; }
+server_ready() { [[ "$(http_status /v1/.well-known/ready)" == 200 ]]; }
 
 # serving_port PID — the REST port on the command line of our server PID.
 serving_port() {
@@ -94,65 +100,28 @@ serving_port() {
   return 0
 }
 
-# go_env — the Go caches live under the cache dir; never download another toolchain.
-go_env() {
-  env GOPATH="$GO_HOME/path" GOMODCACHE="$GO_HOME/mod" GOCACHE="$GO_HOME/build" \
-    GOTOOLCHAIN=local GOFLAGS="${GOFLAGS:-} -trimpath" "$@"
-}
-
 # ensure_binary — build weaviate-server into $BIN unless it is there already.
 ensure_binary() {
   [[ -x "$BIN" ]] && return 0
-  local t0 gobin json moddir need have buildlog="$WEAVIATE_HOME/logs/build.log"
+  local t0 tmp buildlog="$WEAVIATE_HOME/logs/build.log"
   t0=$(now_s)
-  command -v "$GO" >/dev/null 2>&1 ||
-    die "no Go toolchain ('$GO' not on PATH); Weaviate $WEAVIATE_VERSION is built from source with Go"
+  need_go "Weaviate $WEAVIATE_VERSION"
   mkdir -p "$GO_HOME" "$WEAVIATE_HOME/bin" "$WEAVIATE_HOME/logs"
   : >"$buildlog"
+  go_download "$WEAVIATE_MODULE" "$WEAVIATE_VERSION" "Weaviate $WEAVIATE_VERSION" "$buildlog"
 
-  log "downloading the $WEAVIATE_MODULE@v$WEAVIATE_VERSION module (log: $buildlog)"
-  json=$(go_env "$GO" mod download -json "$WEAVIATE_MODULE@v$WEAVIATE_VERSION" 2>>"$buildlog") || {
-    printf '%s\n' "$json" >>"$buildlog"
-    tail -n 30 "$buildlog" >&2
-    die "go mod download $WEAVIATE_MODULE@v$WEAVIATE_VERSION failed"
-  }
-  moddir=$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
-  [[ -d "$moddir" ]] || die "go mod download did not report the module directory"
-  need=$(sed -n 's/^go \([0-9.]*\).*/\1/p' "$moddir/go.mod")
-  have=$(go_env "$GO" env GOVERSION)
-  have=${have#go}
-  if [[ -n "$need" && "$(printf '%s\n%s\n' "$need" "$have" | sort -V | head -n1)" != "$need" ]]; then
-    die "Weaviate $WEAVIATE_VERSION needs Go >= $need (its go.mod); '$GO' is go$have"
-  fi
-
-  log "building weaviate-server $WEAVIATE_VERSION with go$have (takes minutes the first time)"
-  gobin="$WEAVIATE_HOME/bin/.build.$$"
-  rm -rf "$gobin"
-  mkdir -p "$gobin"
-  if ! go_env GOBIN="$gobin" "$GO" install -ldflags='-s -w' \
-    "$WEAVIATE_MODULE/cmd/weaviate-server@v$WEAVIATE_VERSION" >>"$buildlog" 2>&1; then
+  log "building weaviate-server $WEAVIATE_VERSION with go$GO_HAVE (takes minutes the first time)"
+  if ! go_install "$WEAVIATE_MODULE/cmd/weaviate-server" "$WEAVIATE_VERSION" "$BIN" "$buildlog"; then
     log "go install failed; trying go build inside the downloaded module"
-    (cd "$moddir" && go_env "$GO" build -ldflags='-s -w' -o "$gobin/weaviate-server" \
-      ./cmd/weaviate-server) >>"$buildlog" 2>&1 || {
-      rm -rf "$gobin"
-      tail -n 40 "$buildlog" >&2
-      die "could not build weaviate-server $WEAVIATE_VERSION (log: $buildlog)"
+    tmp="$WEAVIATE_HOME/bin/.weaviate-server.$$"
+    (cd "$GO_MODDIR" && go_env "$GO" build -ldflags='-s -w' -o "$tmp" ./cmd/weaviate-server) \
+      >>"$buildlog" 2>&1 || {
+      rm -f "$tmp"
+      build_failed "$buildlog" "could not build weaviate-server $WEAVIATE_VERSION"
     }
+    mv -f "$tmp" "$BIN"
   fi
-  mv -f "$gobin/weaviate-server" "$BIN"
-  rm -rf "$gobin"
-  log "built $BIN ($(du -h "$BIN" | cut -f1)) in $(($(now_s) - t0))s"
-}
-
-show_log_tail() {
-  [[ -s "$LOGS/weaviate.log" ]] || return 0
-  printf -- '----- last lines of %s -----\n' "$LOGS/weaviate.log" >&2
-  tail -n 40 "$LOGS/weaviate.log" >&2
-}
-
-wait_ready() {
-  local pid=${1:-}
-  TDA_WAIT_PID="$pid" wait_until "$WEAVIATE_START_TIMEOUT" 0.5 weaviate_ready
+  log_built "$BIN" "$t0"
 }
 
 cmd_start() {
@@ -161,8 +130,7 @@ cmd_start() {
   mkdir -p "$WEAVIATE_HOME" "$STATE" "$DATA" "$LOGS"
   # A cold build takes minutes, so another start may hold the lock for up to an hour.
   take_start_lock "$STATE" $((WEAVIATE_START_TIMEOUT + 3600))
-  if reuse_listening "$WEAVIATE_PORT" "$WEAVIATE_START_TIMEOUT" weaviate_ready \
-    "/v1/.well-known/ready does not answer 200"; then
+  if reuse_listening "$WEAVIATE_PORT" "$WEAVIATE_START_TIMEOUT" server_ready "$NOT_READY"; then
     return 0
   fi
   if pid=$(our_pid "$PIDFILE" "$PID_PATTERN"); then
@@ -170,14 +138,8 @@ cmd_start() {
     if [[ "$port" != "$WEAVIATE_PORT" ]]; then
       die "our Weaviate (pid $pid) serves port ${port:-?}, not $WEAVIATE_PORT; stop it first (one server per state dir)"
     fi
-    log "our Weaviate (pid $pid) is running but $ADDR is closed; waiting for it"
-    wait_ready "$pid" || {
-      show_log_tail
-      die "Weaviate pid $pid does not answer on $ADDR"
-    }
-    log "reusing Weaviate pid $pid on $ADDR"
-    return 0
   fi
+  if reuse_ours; then return 0; fi
   for name in GRPC GOSSIP DATA RAFT RAFT_RPC; do
     port_var="WEAVIATE_${name}_PORT"
     port=${!port_var}
@@ -189,12 +151,11 @@ cmd_start() {
   ensure_binary
 
   log "starting $WEAVIATE_VERSION on $ADDR (gRPC :$WEAVIATE_GRPC_PORT, data in $DATA, log $LOGS/weaviate.log)"
-  rm -f "$PIDFILE" # stale: no live server of ours (checked above, under the lock)
   # RAFT_TIMEOUTS_MULTIPLIER=1: a lone loopback node needs no slack for network delays; with
   # Weaviate's default (5) the node waits ~7 s for a heartbeat before electing itself.
   # A clean environment: Weaviate reads dozens of variables, some with names this project
   # uses for itself (GRPC_PORT, LOG_LEVEL), so none is inherited.
-  nohup env -i PATH="/usr/local/bin:/usr/bin:/bin" HOME="$STATE" \
+  start_server "$LOGS/weaviate.log" env -i PATH="/usr/local/bin:/usr/bin:/bin" HOME="$STATE" \
     PERSISTENCE_DATA_PATH="$DATA" \
     AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED=true \
     DEFAULT_VECTORIZER_MODULE=none \
@@ -216,24 +177,10 @@ cmd_start() {
     RAFT_INTERNAL_RPC_PORT="$WEAVIATE_RAFT_RPC_PORT" \
     RAFT_BOOTSTRAP_EXPECT=1 \
     RAFT_TIMEOUTS_MULTIPLIER=1 \
-    "$BIN" --host "$TDA_BIND_HOST" --port "$WEAVIATE_PORT" --scheme http \
-    >"$LOGS/weaviate.log" 2>&1 </dev/null 9>&- &
-  pid=$!
-  printf '%s\n' "$pid" >"$PIDFILE"
-
-  if ! wait_ready "$pid"; then
-    if kill -0 "$pid" 2>/dev/null; then
-      log "not ready on $ADDR after ${WEAVIATE_START_TIMEOUT}s; stopping pid $pid"
-      stop_pid "$PIDFILE" "$PID_PATTERN" 30 || true
-    else
-      rm -f "$PIDFILE"
-      log "weaviate-server $pid exited during startup"
-    fi
-    show_log_tail
+    "$BIN" --host "$TDA_BIND_HOST" --port "$WEAVIATE_PORT" --scheme http ||
     die "Weaviate did not start"
-  fi
   record_started weaviate
-  log "started pid $pid on $ADDR in $(($(now_s) - t0))s"
+  log "started pid $SERVER_PID on $ADDR in $(($(now_s) - t0))s"
 }
 
 cmd_stop() {
@@ -246,23 +193,10 @@ cmd_status() {
     port=$(serving_port "$pid")
     if [[ "$port" != "$WEAVIATE_PORT" ]]; then
       log "running: pid $pid on $TDA_BIND_HOST:${port:-?}, not $ADDR (started by these scripts)"
-    elif weaviate_ready; then
-      log "running: pid $pid on $ADDR, gRPC :$WEAVIATE_GRPC_PORT (started by these scripts)"
-    else
-      log "starting or unhealthy: pid $pid, $ADDR is not ready"
+      return 0
     fi
-    return 0
   fi
-  if port_open "$TDA_BIND_HOST" "$WEAVIATE_PORT"; then
-    if weaviate_ready; then
-      log "running on $ADDR (not started by these scripts)"
-    else
-      log "$ADDR is open but /v1/.well-known/ready does not answer 200 (not started by these scripts)"
-    fi
-    return 0
-  fi
-  log "stopped ($ADDR closed)"
-  return 3
+  server_status "$WEAVIATE_PORT" "$NOT_READY" ", gRPC :$WEAVIATE_GRPC_PORT"
 }
 
 usage_main "$@"

@@ -56,30 +56,18 @@ LOGS="$ZIPKIN_HOME/logs"
 PIDFILE="$ZIPKIN_HOME/zipkin.pid"
 PID_PATTERN="-jar $JAR"
 BASE_URL="http://$TDA_BIND_HOST:$ZIPKIN_PORT"
+NOT_READY="does not say UP at /health"
+# For lib.sh's server helpers:
+SERVER_NAME=Zipkin
+SERVER_WHERE=$BASE_URL
+SERVER_TIMEOUT=$ZIPKIN_START_TIMEOUT
+SERVER_LOGS=("$LOGS/zipkin.out")
 
-# zipkin_answers — /health answers {"status":"UP",...}.
-zipkin_answers() {
+# server_ready — /health answers {"status":"UP",...}.
+server_ready() {
   local body
   body=$(curl -fsS --max-time 2 "$BASE_URL/health" 2>/dev/null) || return 1
   [[ "$body" == *'"status"'*'"UP"'* ]]
-}
-
-java_bin() {
-  if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then
-    printf '%s' "$JAVA_HOME/bin/java"
-  else
-    command -v java || true
-  fi
-}
-
-# ensure_java — a Java 17+ runtime (Zipkin 3 needs 17).
-ensure_java() {
-  local version
-  if [[ -z "$(java_bin)" ]]; then apt_install openjdk-17-jre-headless; fi
-  version=$("$(java_bin)" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1)
-  if ! [[ "$version" =~ ^[0-9]+$ ]] || ((version < 17)); then
-    die "Zipkin $ZIPKIN_VERSION needs Java 17 or newer; $(java_bin) is version ${version:-unknown} (set JAVA_HOME)"
-  fi
 }
 
 # ensure_jar — the exec jar, downloaded once and checked against Maven Central's .sha1.
@@ -104,73 +92,38 @@ ensure_jar() {
   log "downloaded $(($(stat -c %s "$JAR") / 1048576)) MB in $(($(now_s) - t0))s (sha1 checked)"
 }
 
-show_log_tail() {
-  if [[ -s "$LOGS/zipkin.out" ]]; then
-    printf -- '----- last lines of %s -----\n' "$LOGS/zipkin.out" >&2
-    tail -n 40 "$LOGS/zipkin.out" >&2
-  fi
-}
-
-wait_ready() {
-  local pid=${1:-}
-  TDA_WAIT_PID="$pid" wait_until "$ZIPKIN_START_TIMEOUT" 0.5 zipkin_answers
-}
-
 cmd_start() {
-  local pid t0
+  local t0
   t0=$(now_s)
   mkdir -p "$LOGS"
   take_start_lock "$ZIPKIN_HOME" $((ZIPKIN_START_TIMEOUT + 900))
-  if reuse_listening "$ZIPKIN_PORT" "$ZIPKIN_START_TIMEOUT" zipkin_answers \
-    "its /health does not say UP"; then
+  if reuse_listening "$ZIPKIN_PORT" "$ZIPKIN_START_TIMEOUT" server_ready "$NOT_READY"; then
     return 0
   fi
-  if pid=$(our_pid "$PIDFILE" "$PID_PATTERN"); then
-    log "our Zipkin (pid $pid) is running but $BASE_URL is closed; waiting for it"
-    wait_ready "$pid" || {
-      show_log_tail
-      die "Zipkin pid $pid does not answer on $BASE_URL"
-    }
-    log "reusing Zipkin pid $pid on $BASE_URL"
-    return 0
-  fi
+  if reuse_ours; then return 0; fi
 
-  ensure_java
+  ensure_java_version 17 "Zipkin $ZIPKIN_VERSION"
   ensure_jar
 
   log "starting on $BASE_URL (in-memory storage, log: $LOGS/zipkin.out)"
   # Zipkin reads its settings from the environment (zipkin-server-shared.yml). Armeria's port
   # list is replaced as a whole by these arguments: one HTTP port, on the loopback address.
-  # Word splitting of the *_OPTS variables is intended.
-  # shellcheck disable=SC2086
   # The other collectors are switched off by name: each one starts when its own variable is set,
   # and KAFKA_BOOTSTRAP_SERVERS is also this project's setting (Zipkin would consume a "zipkin"
   # topic from our broker).
-  STORAGE_TYPE=mem MEM_MAX_SPANS="$ZIPKIN_MAX_SPANS" QUERY_PORT="$ZIPKIN_PORT" \
-    COLLECTOR_SCRIBE_ENABLED=false COLLECTOR_KAFKA_ENABLED=false \
+  # Word splitting of the *_OPTS variables is intended.
+  # shellcheck disable=SC2086
+  start_server "$LOGS/zipkin.out" env STORAGE_TYPE=mem MEM_MAX_SPANS="$ZIPKIN_MAX_SPANS" \
+    QUERY_PORT="$ZIPKIN_PORT" COLLECTOR_SCRIBE_ENABLED=false COLLECTOR_KAFKA_ENABLED=false \
     COLLECTOR_RABBITMQ_ENABLED=false COLLECTOR_ACTIVEMQ_ENABLED=false \
     COLLECTOR_PULSAR_ENABLED=false DISCOVERY_EUREKA_ENABLED=false SELF_TRACING_ENABLED=false \
-    nohup "$(java_bin)" $ZIPKIN_HEAP_OPTS -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
+    "$(java_bin)" $ZIPKIN_HEAP_OPTS -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
     $ZIPKIN_JAVA_OPTS -jar "$JAR" \
     "--armeria.ports[0].ip=$TDA_BIND_HOST" "--armeria.ports[0].port=$ZIPKIN_PORT" \
-    "--armeria.ports[0].protocols[0]=http" \
-    >"$LOGS/zipkin.out" 2>&1 </dev/null 9>&- &
-  pid=$!
-  printf '%s\n' "$pid" >"$PIDFILE"
-
-  if ! wait_ready "$pid"; then
-    if kill -0 "$pid" 2>/dev/null; then
-      log "no answer on $BASE_URL/health after ${ZIPKIN_START_TIMEOUT}s; stopping pid $pid"
-      stop_pid "$PIDFILE" "$PID_PATTERN" 30 || true
-    else
-      rm -f "$PIDFILE"
-      log "Zipkin process $pid exited during startup"
-    fi
-    show_log_tail
+    "--armeria.ports[0].protocols[0]=http" ||
     die "Zipkin did not start"
-  fi
   record_started zipkin
-  log "started pid $pid on $BASE_URL in $(($(now_s) - t0))s (UI: $BASE_URL/zipkin/)"
+  log "started pid $SERVER_PID on $BASE_URL in $(($(now_s) - t0))s (UI: $BASE_URL/zipkin/)"
 }
 
 cmd_stop() {
@@ -178,25 +131,7 @@ cmd_stop() {
 }
 
 cmd_status() {
-  local pid
-  if pid=$(our_pid "$PIDFILE" "$PID_PATTERN"); then
-    if zipkin_answers; then
-      log "running: pid $pid on $BASE_URL (started by these scripts)"
-    else
-      log "starting or unhealthy: pid $pid, $BASE_URL/health does not say UP yet"
-    fi
-    return 0
-  fi
-  if port_open "$TDA_BIND_HOST" "$ZIPKIN_PORT"; then
-    if zipkin_answers; then
-      log "running on $BASE_URL (not started by these scripts)"
-    else
-      log "$BASE_URL is open but /health does not say UP (not started by these scripts)"
-    fi
-    return 0
-  fi
-  log "stopped ($BASE_URL closed)"
-  return 3
+  server_status "$ZIPKIN_PORT" "$NOT_READY"
 }
 
 usage_main "$@"
