@@ -29,7 +29,8 @@ $(PROTO_OUT): protos/test_data.proto $(VENV)/.ready
 	  --python_out=. --grpc_python_out=. --mypy_out=. --mypy_grpc_out=. contracts/_proto/test_data.proto
 	touch contracts/_proto/__init__.py
 
-## Start Kafka and Redis (reused when already running), then the worker and the bridge on :9001.
+## Start Kafka, Redis, PostgreSQL, Weaviate and Zipkin (reused when running), then the worker and the
+## bridge (gRPC :9001, HTTP :8081); says "ready" once the bridge's /readyz is 200.
 run: setup
 	scripts/with-services.sh scripts/run-stack.sh
 
@@ -37,7 +38,8 @@ run: setup
 seed: setup
 	scripts/with-services.sh $(PY) -m streams.seed
 
-## Unit, integration (real Kafka, real Redis) and end-to-end tests (through the bridge).
+## Unit, integration (real Kafka, Redis, Weaviate, Zipkin), end-to-end (through the bridge) and
+## deployment tests (Compose and grpcurl are built from source once, then cached).
 test: setup lint typecheck
 	scripts/with-services.sh $(PY) -m pytest -q
 
@@ -53,9 +55,9 @@ lint: setup
 typecheck: setup
 	$(PY) -m mypy config contracts streams generators router bridge clients embeddings observability testing tests bench
 
-## Latency, throughput, memory and scale-out figures, printed; ratios measured in the same run.
+## Latency, throughput, memory, scale-out and tracing-cost figures; ratios measured in the same run.
 bench: setup
-	scripts/with-services.sh sh -c '$(PY) -m bench && $(PY) -m bench.learning && $(PY) -m bench.scaleout'
+	scripts/with-services.sh sh -c '$(PY) -m bench && $(PY) -m bench.learning && $(PY) -m bench.scaleout && $(PY) -m bench.tracing'
 
 services:
 	bash services/up.sh

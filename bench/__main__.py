@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from bench.table import print_rows
+
 if TYPE_CHECKING:
     from faker import Faker
 
@@ -321,7 +323,9 @@ async def measure() -> list[tuple[str, str, str]]:
     from contracts._proto import test_data_pb2_grpc as pb_grpc
     from testing.stack import WorkerProcess, delete_run_topics, isolated_settings, wait_for_workers
 
-    settings = isolated_settings(max_records=BIG_STREAM_RECORDS, reply_pool_size=IN_FLIGHT * 2)
+    settings = isolated_settings(
+        max_records=BIG_STREAM_RECORDS, reply_pool_size=IN_FLIGHT * 2, rate_limit_per_s=0
+    )
     worker = WorkerProcess(settings)
     rows: list[tuple[str, str, str]] = []
     try:
@@ -419,9 +423,7 @@ def main() -> None:
         print(CONTENDERS[args.contender]())
         return
     rows = in_process_rows() if args.in_process else asyncio.run(measure())
-    width = max(len(r[0]) for r in rows)
-    for name, value, note in rows:
-        print(f"{name:<{width}}  {value:>18}  {note}")
+    print_rows(rows)
 
 
 if __name__ == "__main__":

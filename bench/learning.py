@@ -21,6 +21,8 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from bench.table import print_rows
+
 DEFECTS = 20
 CALLS = 60
 CACHE_CALLS = 20
@@ -56,7 +58,7 @@ async def measure() -> list[tuple[str, str, str]]:
     )
     from testing.weaviate import InspectableStore
 
-    settings = isolated_settings()
+    settings = isolated_settings(rate_limit_per_s=0)
     store = InspectableStore.from_settings(settings.rag, MiniLMEmbedder.from_package())
     await seed(store, load_starter_set())
     worker = WorkerProcess(settings)
@@ -179,9 +181,7 @@ async def measure() -> list[tuple[str, str, str]]:
 
 def main() -> None:
     rows = asyncio.run(measure())
-    width = max(len(r[0]) for r in rows)
-    for name, value, note in rows:
-        print(f"{name:<{width}}  {value:>18}  {note}")
+    print_rows(rows)
 
 
 if __name__ == "__main__":

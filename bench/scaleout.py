@@ -39,7 +39,9 @@ async def aggregate_rate(stub: pb_grpc.TestDataServiceStub) -> float:
 
 
 async def measure() -> tuple[float, float]:
-    settings = isolated_settings(request_topic_partitions=6, reply_pool_size=IN_FLIGHT * 2)
+    settings = isolated_settings(
+        request_topic_partitions=6, reply_pool_size=IN_FLIGHT * 2, rate_limit_per_s=0
+    )
     workers = [WorkerProcess(settings)]
     try:
         await wait_for_workers(settings, 1)

@@ -17,7 +17,7 @@ import grpc
 from opentelemetry import propagate
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
-from observability.metrics import GRPC_IN_FLIGHT, GRPC_SECONDS
+from observability.bridge_metrics import GRPC_IN_FLIGHT, GRPC_SECONDS
 from observability.tracing import tracer
 
 Handler: TypeAlias = grpc.RpcMethodHandler

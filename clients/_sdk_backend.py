@@ -14,8 +14,8 @@ from pydantic import SecretStr
 from clients._common import CallLimits
 from generators.core.errors import LLMUnavailableError
 from generators.paths.llm.backend import LLMReply
-from observability.metrics import LLM_TOKENS
 from observability.tracing import tracer
+from observability.worker_metrics import LLM_TOKENS
 
 
 class _Closable(Protocol):

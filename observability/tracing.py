@@ -14,15 +14,15 @@ tracer then stays OpenTelemetry's no-op one, and a span costs a function call.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from opentelemetry import propagate, trace
 from opentelemetry.context import Context
-from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
-from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
 
 from config.settings import ObservabilitySettings
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace.export import SpanExporter
 
 #: The instrumentation scope of every span the service makes.
 tracer = trace.get_tracer("test-data-agent")
@@ -49,6 +49,13 @@ def configure_tracing(settings: ObservabilitySettings, service_name: str) -> Cal
     exporters = _exporters(settings) if settings.tracing_enabled else []
     if not exporters:
         return lambda: None
+    # The SDK is loaded only when spans are exported: a process without tracing keeps the
+    # API's no-op tracer.
+    from opentelemetry.sdk.resources import Resource
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+    from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
+
     provider = TracerProvider(
         resource=Resource.create({"service.name": service_name}),
         sampler=ParentBased(TraceIdRatioBased(settings.trace_sample_ratio)),

@@ -20,7 +20,7 @@ from generators.core.protocol import GenerationRun, PathOutcome
 from generators.core.record import Record
 from generators.core.request import GenerationRequest
 from generators.core.schema import EntitySchema
-from observability.metrics import CACHE_HITS, CACHE_MISSES
+from observability.worker_metrics import CACHE_HITS, CACHE_MISSES
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from clients.kafka_admin import KafkaAdmin
 from config.settings import KafkaSettings, ObservabilitySettings
 from observability.health import Component, HealthChecker, Probe
 from observability.http import http_app, serving_http
-from observability.metrics import CONSUMER_LAG
+from observability.worker_metrics import CONSUMER_LAG
 
 #: How often the lag gauges are refreshed, in seconds.
 LAG_EVERY_S = 5.0

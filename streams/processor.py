@@ -30,7 +30,7 @@ from generators.entities.registry import entity_named, resolve_schema
 from generators.output.registry import make_formatter
 from generators.quality.coherence import CoherenceTracker
 from generators.quality.validation import validate_request
-from observability import metrics
+from observability import worker_metrics as metrics
 from observability.logs import bound_request
 from observability.tracing import context_from, messaging_attributes, tracer
 from router.intelligence import RoutingDecision, route

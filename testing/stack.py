@@ -14,7 +14,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -225,6 +225,22 @@ async def delete_run_topics(settings: Settings) -> None:
         mine = [t for t in await admin.list_topics() if settings.bridge_id in t]
         if mine:
             await admin.delete_topics(mine)
+
+
+@contextlib.contextmanager
+def service_started(name: str, env: Mapping[str, str], tmp: Path) -> Iterator[None]:
+    """`services/<name>.sh` started (or reused) while inside, with `env` added to this
+    environment; stopped afterwards only if this call started it (`tmp` keeps the record)."""
+    record = tmp / f"{name}.started"
+    environment = {**os.environ, **env, "TDA_RECORD_FILE": str(record)}
+    script = ["bash", str(ROOT / "services" / f"{name}.sh")]
+    subprocess.run([*script, "start"], env=environment, check=True, timeout=900)
+    started = record.exists() and name in record.read_text().split()
+    try:
+        yield
+    finally:
+        if started:
+            subprocess.run([*script, "stop"], env=environment, check=True, timeout=120)
 
 
 @dataclass(frozen=True, slots=True)

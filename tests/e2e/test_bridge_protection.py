@@ -23,6 +23,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha.proto_reflection_descriptor_database import (
     ProtoReflectionDescriptorDatabase,
 )
+from prometheus_client import REGISTRY
 from pydantic import SecretStr
 
 from bridge.server import RunningBridge, running_bridge
@@ -85,6 +86,12 @@ def rich_details(error: grpc.aio.AioRpcError) -> list[Any]:
 # --- rate limits ------------------------------------------------------------------------------
 
 
+def calls_counted(labels: dict[str, str]) -> float:
+    """The bridge's (in this process) count of gRPC calls with these labels."""
+    name = "testdata_grpc_call_duration_seconds_count"
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
 async def test_a_burst_from_one_client_is_throttled_while_another_is_served(
     settings: Settings, worker: WorkerProcess
 ) -> None:
@@ -111,6 +118,8 @@ async def test_a_burst_from_one_client_is_throttled_while_another_is_served(
             )
             return answer
 
+        throttled = {"method": "GetSchemas", "status": "RESOURCE_EXHAUSTED"}
+        counted_before = calls_counted(throttled)
         started = time.monotonic()
         greedy = asyncio.gather(*(schemas("greedy") for _ in range(burst + 20)))
         outcomes, served = await asyncio.gather(greedy, generate("polite"))
@@ -122,6 +131,7 @@ async def test_a_burst_from_one_client_is_throttled_while_another_is_served(
         assert "rate limit of 1 calls/s with bursts of 10" in refused[0].details()
         retry = [d for d in rich_details(refused[0]) if isinstance(d, error_details_pb2.RetryInfo)]
         assert retry and 0 < retry[0].retry_delay.ToMilliseconds() <= 1000
+        assert calls_counted(throttled) == counted_before + len(refused)
 
         assert served.success and served.record_count == 5
         assert await schemas("greedy") is not None  # still throttled

@@ -156,6 +156,7 @@ async def test_one_trace_covers_the_call_in_the_bridge_and_the_generation_in_the
             },
         }
         seen = await _trace(trace_id, expected)
+        bridge_page = bridge.http("/metrics")[1]
     finally:
         bridge.stop()
         worker.stop()
@@ -163,6 +164,9 @@ async def test_one_trace_covers_the_call_in_the_bridge_and_the_generation_in_the
 
     for service, names in expected.items():
         assert names <= seen[service], service
+    bridge_series = {family for family, _ in samples(bridge_page)}
+    assert "testdata_grpc_call_duration_seconds" in bridge_series
+    assert not bridge_series & SIX_SERIES, "the bridge shows only the series it counts"
     lines = worker.log_path.read_text().splitlines()
     assert [line for line in lines if not line.startswith("{")] == [], "one JSON object a line"
     worker_lines = [json.loads(line) for line in lines]

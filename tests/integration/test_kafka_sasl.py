@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -25,7 +24,7 @@ from config import Settings
 from contracts._proto import test_data_pb2 as pb
 from contracts.topics import service_topics
 from generators.core.errors import KafkaUnavailable
-from testing.stack import ROOT, WorkerProcess, isolated_settings, running_stack
+from testing.stack import WorkerProcess, isolated_settings, running_stack, service_started
 
 pytestmark = pytest.mark.integration
 
@@ -34,28 +33,13 @@ USER, PASSWORD = "tda", "tda-secret"  # what services/kafka-sasl.sh formats the 
 REFUSED = "refused the authentication"
 
 
-def _script(command: str, env: dict[str, str]) -> None:
-    subprocess.run(
-        ["bash", str(ROOT / "services" / "kafka-sasl.sh"), command],
-        env=env,
-        check=True,
-        timeout=700,
-    )
-
-
 @pytest.fixture(scope="module")
 def sasl_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The SASL broker's bootstrap address; stopped afterwards only if this fixture started it."""
-    record = tmp_path_factory.mktemp("kafka-sasl") / "started"
-    env = dict(os.environ, TDA_RECORD_FILE=str(record), KAFKA_SASL_PORT=str(SASL_PORT))
-    env.update(KAFKA_SASL_USER=USER, KAFKA_SASL_PASSWORD=PASSWORD)
-    _script("start", env)
-    started = record.exists() and "kafka-sasl" in record.read_text().split()
-    try:
+    env = {"KAFKA_SASL_PORT": str(SASL_PORT), "KAFKA_SASL_USER": USER}
+    env["KAFKA_SASL_PASSWORD"] = PASSWORD
+    with service_started("kafka-sasl", env, tmp_path_factory.mktemp("kafka-sasl")):
         yield f"127.0.0.1:{SASL_PORT}"
-    finally:
-        if started:
-            _script("stop", env)
 
 
 def whole_log(worker: WorkerProcess) -> str:

@@ -8,39 +8,24 @@ from __future__ import annotations
 
 import os
 import secrets
-import subprocess
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
-from testing.stack import ROOT
+from testing.stack import service_started
 
 pytestmark = pytest.mark.integration
 
 PORT = int(os.environ.get("ZIPKIN_PORT", "9411"))
 
 
-def _script(command: str, env: dict[str, str]) -> None:
-    subprocess.run(
-        ["bash", str(ROOT / "services" / "zipkin.sh"), command], env=env, check=True, timeout=900
-    )
-
-
 @pytest.fixture(scope="module")
 def zipkin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Zipkin's base URL; stopped afterwards only if this fixture started it."""
-    record: Path = tmp_path_factory.mktemp("zipkin") / "started"
-    env = dict(os.environ, TDA_RECORD_FILE=str(record), ZIPKIN_PORT=str(PORT))
-    _script("start", env)
-    started = record.exists() and "zipkin" in record.read_text().split()
-    try:
+    with service_started("zipkin", {"ZIPKIN_PORT": str(PORT)}, tmp_path_factory.mktemp("zk")):
         yield f"http://127.0.0.1:{PORT}"
-    finally:
-        if started:
-            _script("stop", env)
 
 
 def test_a_posted_span_can_be_read_back_by_its_trace_id(zipkin: str) -> None:
