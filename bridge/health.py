@@ -14,14 +14,6 @@ from clients.kafka_admin import KafkaAdmin
 from observability.health import Probe
 
 
-def kafka_probe(admin: KafkaAdmin, request_topic: str) -> Probe:
-    async def probe() -> str | None:
-        topics = await admin.list_topics()
-        return None if request_topic in topics else f"topic {request_topic!r} does not exist"
-
-    return probe
-
-
 def worker_probe(admin: KafkaAdmin, group_id: str) -> Probe:
     async def probe() -> str | None:
         members = await admin.group_members(group_id)

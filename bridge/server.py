@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from functools import partial
 
 import grpc
 import httpx
@@ -16,7 +17,7 @@ from grpc_health.v1 import health, health_pb2
 
 from bridge.exchange import RequestExchange
 from bridge.grpc_server import build_grpc_server
-from bridge.health import kafka_probe, redis_probe, weaviate_probe, worker_probe
+from bridge.health import redis_probe, weaviate_probe, worker_probe
 from bridge.learning_events import LearningEvents
 from bridge.reply_pool import ReplyTopicPool
 from bridge.reply_reader import ReplyReader
@@ -107,7 +108,9 @@ async def running_bridge(
 
         checker = HealthChecker(
             [
-                Component("kafka", kafka_probe(admin, kafka.request_topic), required=True),
+                Component(
+                    "kafka", partial(admin.topic_problem, kafka.request_topic), required=True
+                ),
                 Component("worker", worker_probe(admin, kafka.worker_group), required=True),
                 Component("redis", redis_probe(redis_client), required=False),
                 Component(

@@ -100,7 +100,7 @@ class TestDataServicer(pb_grpc.TestDataServiceServicer):
     ) -> pb.EventAccepted:
         if not request.HasField("quality_score"):
             missing = InvalidLearningEvent("quality_score", "is required: a number from 0 to 1")
-            await self._abort(context, missing)
+            await abort_with(context, missing)
         event = feedback_event(
             request, feedback_id=f"feedback-{uuid.uuid4()}", received_at=datetime.now(UTC)
         )
@@ -129,7 +129,7 @@ class TestDataServicer(pb_grpc.TestDataServiceServicer):
             )
             problems.append(Problem("count", too_many))
         if problems:
-            await self._abort(context, InvalidRequest(problems))
+            await abort_with(context, InvalidRequest(problems))
         return request
 
     async def _chunks(
@@ -147,13 +147,7 @@ class TestDataServicer(pb_grpc.TestDataServiceServicer):
                         await context.abort(code, error["message"])
                     yield chunk
         except AgentError as exc:
-            await self._abort(context, exc)
-
-    @staticmethod
-    async def _abort(context: grpc.aio.ServicerContext[Any, Any], error: AgentError) -> None:
-        """End the call (`abort` raises) with the status `STATUS` gives `error`, its message and
-        details (`bridge.status`)."""
-        await abort_with(context, error)
+            await abort_with(context, exc)
 
     @staticmethod
     async def _acknowledge(

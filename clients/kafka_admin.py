@@ -105,6 +105,10 @@ class KafkaAdmin:
         topics: list[str] = await self._client.list_topics()
         return topics
 
+    async def topic_problem(self, topic: str) -> str | None:
+        """Why `topic` cannot be used now (None when the broker lists it): a health probe."""
+        return None if topic in await self.list_topics() else f"topic {topic!r} does not exist"
+
     async def delete_topics(self, names: list[str]) -> None:
         await self._client.delete_topics(names)
 

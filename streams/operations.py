@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from functools import partial
 from typing import Any, cast
 
 import faust
@@ -57,14 +58,6 @@ def _consumer_probe(app: faust.App, assigned: asyncio.Event) -> Probe:
     return probe
 
 
-def _kafka_probe(admin: KafkaAdmin, request_topic: str) -> Probe:
-    async def probe() -> str | None:
-        topics = await admin.list_topics()
-        return None if request_topic in topics else f"topic {request_topic!r} does not exist"
-
-    return probe
-
-
 async def _refresh_lag(app: faust.App, progress: ConsumerProgress) -> None:
     shown = progress.shown
     consumer = app.consumer
@@ -94,12 +87,6 @@ def add_operations(
 ) -> None:
     """Serve the HTTP side on `http_socket` and keep the lag gauges while the worker runs."""
     assigned = asyncio.Event()
-    admin: KafkaAdmin | None = None
-
-    async def kafka_probe() -> str | None:
-        if admin is None:
-            return "the Kafka admin client is not started yet"
-        return await _kafka_probe(admin, kafka.request_topic)()
 
     async def on_assigned(_app: Any, *_args: Any, **_kwargs: Any) -> None:
         assigned.set()
@@ -107,17 +94,18 @@ def add_operations(
     # mode's stubs type receivers as returning None or Awaitable[None] with a `signal`
     # keyword; an async receiver taking **kwargs is what it calls at runtime.
     app.on_partitions_assigned.connect(cast(Any, on_assigned))
-    checker = HealthChecker(
-        [
-            Component("kafka", kafka_probe, required=True),
-            Component("consumer", _consumer_probe(app, assigned), required=True),
-        ],
-        cache_s=1.0,
-    )
 
     async def serve_http() -> None:
-        nonlocal admin
-        admin = KafkaAdmin.from_settings(kafka)
+        admin = KafkaAdmin.from_settings(kafka)  # made on the running loop, as aiokafka needs
+        checker = HealthChecker(
+            [
+                Component(
+                    "kafka", partial(admin.topic_problem, kafka.request_topic), required=True
+                ),
+                Component("consumer", _consumer_probe(app, assigned), required=True),
+            ],
+            cache_s=1.0,
+        )
         async with (
             admin,
             serving_http(
