@@ -4,7 +4,9 @@ One consumer, assigned (not subscribed: no group, no rebalances) to all pool top
 end. Chunks are routed by their Kafka key, the request id, before decoding, so chunks for
 requests nobody waits for any more (a caller that gave up, a redelivered request) cost nothing.
 A subscription yields chunks in index order exactly once: a redelivered request republishes the
-same chunks, and duplicates of a (request_id, chunk_index) pair already seen are dropped.
+same chunks, and duplicates of a (request_id, chunk_index) pair already seen are dropped. A
+worker's progress records (`contracts.delivery`) carry no chunk: they only say when the request's
+worker was last heard from.
 
 Because each request has a reply topic to itself, a caller that reads slowly only pauses its
 own partition: the bridge holds at most `max_buffered` chunks per request, never a whole stream.
@@ -15,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -24,6 +27,7 @@ from opentelemetry.trace import SpanKind
 
 from clients.kafka_security import PLAINTEXT, KafkaSecurity
 from contracts.avro import AvroCodec, Contract
+from contracts.delivery import is_progress
 from generators.core.errors import AlreadyInFlight
 from observability.tracing import context_from, messaging_attributes, tracer
 
@@ -41,6 +45,9 @@ class Subscription:
     ) -> None:
         self.request_id = request_id
         self.expected = 0
+        #: `time.monotonic()` when a chunk or progress of this request last arrived (or the
+        #: subscription began)
+        self.last_heard = time.monotonic()
         self._early: dict[int, dict[str, Any]] = {}
         self._ready: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._max_buffered = max_buffered
@@ -48,7 +55,11 @@ class Subscription:
         self._on_drained = on_drained
         self._full = False
 
+    def heard(self) -> None:
+        self.last_heard = time.monotonic()
+
     def offer(self, chunk: dict[str, Any]) -> None:
+        self.heard()
         index = chunk["chunk_index"]
         if index < self.expected or index in self._early:
             return
@@ -147,6 +158,9 @@ class ReplyReader:
         key = record.key
         subscription = self._subscriptions.get(key.decode(errors="replace")) if key else None
         if subscription is None:
+            return
+        if record.value is None and is_progress(record.headers):
+            subscription.heard()
             return
         with tracer.start_as_current_span(
             f"receive {record.topic}",

@@ -23,6 +23,7 @@ from bridge.reply_pool import ReplyTopicPool
 from bridge.reply_reader import ReplyReader
 from bridge.service import TestDataServicer
 from bridge.telemetry import TelemetryInterceptor
+from bridge.worker_presence import WorkerPresence
 from clients.kafka_admin import KafkaAdmin
 from clients.kafka_security import KafkaSecurity
 from config import Settings
@@ -126,6 +127,8 @@ async def running_bridge(
             producer,
             ReplyTopicPool(topics),
             reader,
+            WorkerPresence(admin, kafka.worker_group),
+            cancellations_topic=kafka.cancellations_topic,
             max_message_bytes=kafka.max_message_bytes,
         )
         grpc_health = health.aio.HealthServicer()

@@ -70,10 +70,19 @@ class KafkaSettings(_Group):
     defects_topic: str = "testdata.defects"
     feedback_topic: str = "testdata.feedback"
     dead_letter_topic: str = "testdata.dead-letter"
+    #: Callers that stopped waiting; every worker reads all of it (one partition)
+    cancellations_topic: str = "testdata.cancellations"
     reply_topic_prefix: str = "testdata.reply."
     reply_topic_retention_ms: int = Field(default=3_600_000, ge=60_000)
     worker_group: str = "test-data-agent"
     worker_data_dir: Path = Path(tempfile.gettempdir()) / "test-data-agent-worker"
+    #: A worker that stops heartbeating for this long leaves the group: its partitions, with
+    #: the requests it had not finished, go to another worker, and the bridge tells a caller
+    #: waiting on a group with no worker left (Kafka's brokers allow 6 s at the least).
+    worker_session_timeout_s: float = Field(default=10.0, ge=6.0, le=300.0)
+    #: A worker generating a request says so on the reply topic this often (a record with no
+    #: value, outside the chunk numbering); the bridge's idle timeout counts from the last one.
+    progress_interval_s: float = Field(default=2.0, gt=0.0)
     max_message_bytes: int = Field(default=8 * 1024 * 1024, ge=1024 * 1024)
     #: How every Kafka client (worker, bridge, admin) connects: SASL and SSL settings below
     kafka_security_protocol: SecurityProtocol = "PLAINTEXT"

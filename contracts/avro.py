@@ -33,6 +33,7 @@ class Contract(StrEnum):
     DEFECT_REPORTED = "defect_reported"
     FEEDBACK_SUBMITTED = "feedback_submitted"
     DEAD_LETTER = "dead_letter"
+    GENERATION_CANCELLED = "generation_cancelled"
 
 
 @dataclass(frozen=True, slots=True)

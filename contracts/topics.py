@@ -28,6 +28,9 @@ def service_topics(kafka: KafkaSettings) -> list[TopicSpec]:
         TopicSpec(kafka.defects_topic, 3, size),
         TopicSpec(kafka.feedback_topic, 3, size),
         TopicSpec(kafka.dead_letter_topic, 1, {"retention.ms": week, **size}),
+        # Read whole by every worker from its end: one partition, kept an hour (a request is
+        # never waited for longer).
+        TopicSpec(kafka.cancellations_topic, 1, {"retention.ms": str(3600 * 1000)}),
     ]
 
 

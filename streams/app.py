@@ -22,6 +22,8 @@ from contracts.avro import AvroCodec
 from generators.cache.data_pool import PoolPolicy
 from generators.entities.lookup import load_behaviours
 from streams.cache import DataPoolCache
+from streams.cancellation_reader import CancellationReader
+from streams.cancellations import Cancellations
 from streams.dead_letters import DeadLetters, IncomingEvent
 from streams.faust_publisher import FaustPublisher
 from streams.indexer import LearningIndexer
@@ -49,6 +51,10 @@ def create_app(settings: Settings, http_socket: socket.socket | None = None) -> 
         topic_disable_leader=True,
         topic_allow_declare=False,
         consumer_auto_offset_reset="earliest",
+        # A worker killed without leaving the group holds its partitions until its session
+        # times out: then they, and its unfinished requests, go to another worker.
+        broker_session_timeout=kafka.worker_session_timeout_s,
+        broker_heartbeat_interval=kafka.worker_session_timeout_s / 4,
         producer_acks=-1,
         producer_linger=0.0,
         producer_max_request_size=kafka.max_message_bytes,
@@ -65,6 +71,7 @@ def create_app(settings: Settings, http_socket: socket.socket | None = None) -> 
         ),
         prefix=cache_settings.cache_key_prefix,
     )
+    cancellations = Cancellations()
     processor = RequestProcessor(
         kafka,
         settings.generation,
@@ -74,7 +81,9 @@ def create_app(settings: Settings, http_socket: socket.socket | None = None) -> 
             settings.generation, settings.llm, settings.rag, store=store, backends=backends
         ),
         cache,
+        cancellations,
     )
+    app.task(CancellationReader(kafka, codec, cancellations).run)
     indexer = LearningIndexer(
         codec, DeadLetters(kafka.dead_letter_topic, codec, FaustPublisher(app)), store
     )

@@ -16,7 +16,11 @@ class FaustPublisher:
         self._pending: deque[Awaitable[Any]] = deque()
 
     async def publish(
-        self, topic: str, key: bytes, value: bytes, headers: Sequence[tuple[str, bytes]] = ()
+        self,
+        topic: str,
+        key: bytes,
+        value: bytes | None,
+        headers: Sequence[tuple[str, bytes]] = (),
     ) -> None:
         delivery = await self._app.producer.send(
             topic, key, value, partition=None, timestamp=None, headers=list(headers) or None

@@ -3,7 +3,10 @@
 Free of Faust: the agent hands over the raw message and a `Publisher`, so the whole flow runs in
 unit tests against an in-memory publisher. Every request that names an acceptable reply topic
 ends in exactly one final chunk, success or error, because Faust acknowledges an event even when
-its agent raises and a failure would otherwise leave the caller waiting.
+its agent raises and a failure would otherwise leave the caller waiting. While it generates, it
+publishes progress, and it stops when the caller cancels or its deadline passes
+(`streams.request_watch`); when the worker itself stops mid-request, it publishes nothing more,
+and the request, unacknowledged, is redelivered to the worker that takes its partition over.
 """
 
 from __future__ import annotations
@@ -20,9 +23,10 @@ from opentelemetry.trace import SpanKind
 
 from config.settings import GenerationSettings, KafkaSettings
 from contracts.avro import AvroCodec, Contract
+from contracts.delivery import deadline_from
 from contracts.requests import request_from_event
 from contracts.topics import reply_topic_problem
-from generators.core.errors import InvalidRequest, UndecodableEvent
+from generators.core.errors import Cancelled, DeadlineExceeded, InvalidRequest, UndecodableEvent
 from generators.core.protocol import GenerationRun, Generator, PathOutcome, RunContext
 from generators.core.request import GenerationRequest
 from generators.core.schema import EntitySchema
@@ -35,9 +39,11 @@ from observability.logs import bound_request
 from observability.tracing import context_from, messaging_attributes, tracer
 from router.intelligence import RoutingDecision, route
 from streams.cache import CachedRun, DataPoolCache
+from streams.cancellations import Cancellations, RequestAt
 from streams.dead_letters import DeadLetters, IncomingEvent
 from streams.publisher import Publisher
 from streams.replies import ReplyWriter
+from streams.request_watch import run_watched
 
 log = structlog.get_logger(__name__)
 
@@ -51,9 +57,11 @@ class RequestProcessor:
         publisher: Publisher,
         paths: Sequence[Generator],
         cache: DataPoolCache | None = None,
+        cancellations: Cancellations | None = None,
     ) -> None:
         """`paths` are the generation paths this worker serves, in the order the router reads
-        their signals (`streams.wiring.build_paths`)."""
+        their signals (`streams.wiring.build_paths`); `cancellations` is fed by the worker's
+        cancellation reader (none arrive without one)."""
         self._kafka = kafka
         self._limits = limits
         self._codec = codec
@@ -62,6 +70,7 @@ class RequestProcessor:
         self._paths = {path.name: path for path in paths}
         self._routings = {name: path.routing for name, path in self._paths.items()}
         self._cache = cache
+        self._cancellations = cancellations or Cancellations()
 
     async def _availability(self) -> tuple[frozenset[str], dict[str, str]]:
         """Which paths can serve now: paths backed by a remote store (Weaviate) re-check it
@@ -140,7 +149,19 @@ class RequestProcessor:
             return
         path = "none"
         try:
-            path = await self._generate(request, writer, started)
+            path = await run_watched(
+                lambda: self._generate(request, writer, started),
+                request=RequestAt(request.request_id, event.partition, event.offset),
+                cancellations=self._cancellations,
+                deadline_epoch_s=deadline_from(event.headers),
+                progress=writer.progress,
+                interval_s=self._kafka.progress_interval_s,
+            )
+        except (Cancelled, DeadlineExceeded) as stopped:
+            log.info("generation stopped", reason=str(stopped), chunks_sent=writer.next_index)
+            if not writer.finished:
+                await writer.error(stopped)
+            _count_failure(request, path, writer)
         except Exception as failure:
             log.exception("generation failed", chunks_sent=writer.next_index)
             if not writer.finished:

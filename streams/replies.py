@@ -1,12 +1,15 @@
-"""Writing one request's answer as numbered DataChunk events on its reply topic."""
+"""Writing one request's answer as numbered DataChunk events on its reply topic, and progress
+records (no value, no chunk index) while it is being generated."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from contracts.avro import AvroCodec, Contract
+from contracts.delivery import progress_headers
 from generators.core.errors import RequestError, status_of
 from observability.tracing import kafka_headers
 from streams.publisher import Publisher
@@ -21,6 +24,8 @@ class ReplyWriter:
     topic: str
     request_id: str
     next_index: int = 0
+    #: Records in the data chunks sent so far
+    records_sent: int = 0
     finished: bool = False
     #: The reply error code of the final chunk when it was an error
     error_code: str | None = None
@@ -30,6 +35,12 @@ class ReplyWriter:
 
     async def final(self, text: str, record_count: int, metadata: Mapping[str, Any]) -> None:
         await self._send(text, record_count, is_final=True, metadata=dict(metadata))
+
+    async def progress(self) -> None:
+        """Say that the answer is still being generated (`contracts.delivery`)."""
+        if not self.finished:
+            headers = [*progress_headers(self.records_sent), *kafka_headers()]
+            await self.publisher.publish(self.topic, self.request_id.encode(), None, headers)
 
     async def error(self, error: BaseException, *, prefix: str = "") -> None:
         """The final chunk for a request that failed: its code from `STATUS`, its message, and
@@ -62,10 +73,15 @@ class ReplyWriter:
             "error": error,
         }
         self.next_index += 1
+        self.records_sent += record_count
         self.finished = is_final
-        await self.publisher.publish(
-            self.topic,
-            self.request_id.encode(),
-            self.codec.encode(Contract.DATA_CHUNK, chunk),
-            kafka_headers(),
+        # Shielded: a generation stopped (cancelled, past its deadline) while a chunk is being
+        # queued still queues it, so the final chunk that follows leaves no gap in the indexes.
+        await asyncio.shield(
+            self.publisher.publish(
+                self.topic,
+                self.request_id.encode(),
+                self.codec.encode(Contract.DATA_CHUNK, chunk),
+                kafka_headers(),
+            )
         )

@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import json
 import re
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -56,6 +57,10 @@ class StubLLMServer:
         self._script: deque[Script] = deque(script)
         self._default = default or synthesize_reply
         self.requests: list[dict[str, Any]] = []
+        #: `time.monotonic()` when each call arrived, and when a client hung up on a call it
+        #: was still waiting for (a cancelled model call)
+        self.arrivals: list[float] = []
+        self.hang_ups: list[float] = []
         self.reported_input_tokens = 0
         self.reported_output_tokens = 0
         self._runner: web.AppRunner | None = None
@@ -101,11 +106,11 @@ class StubLLMServer:
     async def _handle(self, request: web.Request) -> web.Response:
         body: dict[str, Any] = await request.json()
         self.requests.append(body)
+        self.arrivals.append(time.monotonic())
         entry = self._script.popleft() if self._script else self._default
         reply = entry(body) if callable(entry) else entry
-        if reply.delay_s:  # a hang ends early when the server closes
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._closing.wait(), reply.delay_s)
+        if reply.delay_s and not await self._delayed(request, reply.delay_s):
+            return web.Response(status=499)
         if reply.status != 200:
             return web.json_response(
                 _error_body(self.protocol, reply.status), status=reply.status, headers=reply.headers
@@ -121,6 +126,18 @@ class StubLLMServer:
             else _openai_completion(body, reply, output, input_tokens, output_tokens)
         )
         return web.json_response(payload, headers=reply.headers)
+
+    async def _delayed(self, request: web.Request, delay_s: float) -> bool:
+        """Wait `delay_s` (less when the server closes); False when the client hung up first."""
+        until = time.monotonic() + delay_s
+        while time.monotonic() < until and not self._closing.is_set():
+            transport = request.transport
+            if transport is None or transport.is_closing():
+                self.hang_ups.append(time.monotonic())
+                return False
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._closing.wait(), min(0.05, until - time.monotonic()))
+        return True
 
 
 def _request_text(body: Mapping[str, Any]) -> str:

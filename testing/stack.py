@@ -72,6 +72,7 @@ def isolated_settings(**overrides: Any) -> Settings:
         "defects_topic": f"testdata.defects.t{run}",
         "feedback_topic": f"testdata.feedback.t{run}",
         "dead_letter_topic": f"testdata.dead-letter.t{run}",
+        "cancellations_topic": f"testdata.cancellations.t{run}",
         "worker_group": f"tda-test-{run}",
         "bridge_id": f"t{run}",
         "reply_pool_size": 24,

@@ -19,6 +19,7 @@ AgentError                      root; anything else that escapes is a bug (INTER
 │   ├── PatternStoreUnavailable the knowledge base (Weaviate)
 │   └── PoolUnavailable         the data-pool cache (Redis)
 ├── DeadlineExceeded            the caller's deadline came before the answer: DEADLINE_EXCEEDED
+├── Cancelled                   nobody waits for the answer any more (caller cancelled): CANCELLED
 ├── Busy                        no capacity for the caller now; try again later: RESOURCE_EXHAUSTED
 │   ├── ReplyTopicsBusy         every reply topic stayed taken while the caller waited
 │   └── RateLimited             the caller spent its request budget (`retry_after_s`)
@@ -59,6 +60,7 @@ class ErrorCode(StrEnum):
     DEADLINE_EXCEEDED = "DEADLINE_EXCEEDED"
     RESOURCE_EXHAUSTED = "RESOURCE_EXHAUSTED"
     INTERNAL = "INTERNAL"
+    CANCELLED = "CANCELLED"
 
 
 class AgentError(Exception):
@@ -169,6 +171,11 @@ class DeadlineExceeded(AgentError):
     """The caller's deadline came before the answer."""
 
 
+class Cancelled(AgentError):
+    """The caller stopped waiting (it cancelled the call, or gave up on it): the worker stops
+    generating and calling models for it, and ends the answer with one final chunk."""
+
+
 class Busy(AgentError):
     """There is no capacity for the caller now; the same call may succeed later."""
 
@@ -276,6 +283,7 @@ STATUS: Final[Mapping[type[AgentError], tuple[ErrorCode, str]]] = MappingProxyTy
         AlreadyInFlight: (ErrorCode.INVALID_ARGUMENT, "ALREADY_EXISTS"),
         Unavailable: (ErrorCode.UNAVAILABLE, "UNAVAILABLE"),
         DeadlineExceeded: (ErrorCode.DEADLINE_EXCEEDED, "DEADLINE_EXCEEDED"),
+        Cancelled: (ErrorCode.CANCELLED, "CANCELLED"),
         Busy: (ErrorCode.RESOURCE_EXHAUSTED, "RESOURCE_EXHAUSTED"),
         # Only the bridge refuses callers, so no reply chunk carries these; the reply code is
         # the caller's-fault one the Avro `ErrorCode` has.
