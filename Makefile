@@ -7,7 +7,7 @@ UV := $(CACHE)/uv/bin/uv
 UV_VERSION := 0.9.9
 PROTO_OUT := contracts/_proto/test_data_pb2.py
 
-.PHONY: setup run seed test unit lint typecheck bench services services-down lock clean
+.PHONY: setup run seed test unit lint typecheck bench chaos services services-down lock clean
 
 setup: $(VENV)/.ready $(PROTO_OUT)
 
@@ -53,11 +53,16 @@ lint: setup
 	$(VENV)/bin/lint-imports --no-cache
 
 typecheck: setup
-	$(PY) -m mypy config contracts streams generators router bridge clients embeddings observability testing tests bench
+	$(PY) -m mypy config contracts streams generators router bridge clients embeddings observability testing tests bench chaos
 
 ## Latency, throughput, memory, scale-out and tracing-cost figures; ratios measured in the same run.
 bench: setup
 	scripts/with-services.sh sh -c '$(PY) -m bench && $(PY) -m bench.learning && $(PY) -m bench.scaleout && $(PY) -m bench.tracing'
+
+## Faults against real processes (workers and brokers killed, services lost, bursts, 1,000
+## calls): each scenario prints held or broken with its figures; exits 1 if one broke.
+chaos: setup
+	scripts/with-services.sh $(PY) -m chaos
 
 services:
 	bash services/up.sh

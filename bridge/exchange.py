@@ -11,11 +11,10 @@ from collections.abc import AsyncGenerator
 from datetime import UTC, datetime
 from typing import Any
 
-from aiokafka import AIOKafkaProducer
 from aiokafka.structs import RecordMetadata
 
 from bridge.message_size import check_message_size
-from bridge.publishing import send_event
+from bridge.publishing import EventProducer, send_event
 from bridge.reply_pool import ReplyTopicPool
 from bridge.reply_reader import ReplyReader, Subscription
 from bridge.worker_presence import WorkerPresence
@@ -40,7 +39,7 @@ class RequestExchange:
         request_topic: str,
         idle_timeout_s: float,
         codec: AvroCodec,
-        producer: AIOKafkaProducer,
+        producer: EventProducer,
         pool: ReplyTopicPool,
         reader: ReplyReader,
         presence: WorkerPresence,
@@ -139,8 +138,8 @@ class RequestExchange:
             if await self._presence.members() == 0:
                 msg = (
                     f"no worker is left in consumer group {self._presence.group_id!r} "
-                    f"({_progress(subscription)}); the request is answered when a worker joins, "
-                    "but not on this call"
+                    f"({_progress(subscription)}): the request is cancelled; send it again "
+                    "once a worker is up"
                 )
                 raise NoAnswer(msg)
 

@@ -12,13 +12,14 @@ from functools import partial
 import grpc
 import httpx
 import redis.asyncio as aioredis
-from aiokafka import AIOKafkaProducer
 from grpc_health.v1 import health, health_pb2
 
 from bridge.exchange import RequestExchange
 from bridge.grpc_server import build_grpc_server
 from bridge.health import redis_probe, weaviate_probe, worker_probe
 from bridge.learning_events import LearningEvents
+from bridge.message_size import message_limits
+from bridge.publishing import EventProducer
 from bridge.reply_pool import ReplyTopicPool
 from bridge.reply_reader import ReplyReader
 from bridge.service import TestDataServicer
@@ -82,13 +83,12 @@ async def running_bridge(
         await admin.ensure_topics(
             [*service_topics(kafka), *(reply_topic_spec(kafka, t) for t in topics)]
         )
-        producer = AIOKafkaProducer(
-            bootstrap_servers=kafka.kafka_bootstrap_servers,
-            acks="all",
-            linger_ms=0,
-            max_request_size=kafka.max_message_bytes,
-            **KafkaSecurity.from_settings(kafka).client_options(),
+        limits = await message_limits(
+            admin,
+            kafka.max_message_bytes,
+            [kafka.request_topic, kafka.defects_topic, kafka.feedback_topic],
         )
+        producer = EventProducer(kafka)
         await producer.start()
         stack.push_async_callback(producer.stop)
         reader = ReplyReader(
@@ -129,13 +129,16 @@ async def running_bridge(
             reader,
             WorkerPresence(admin, kafka.worker_group),
             cancellations_topic=kafka.cancellations_topic,
-            max_message_bytes=kafka.max_message_bytes,
+            max_message_bytes=limits[kafka.request_topic],
         )
         grpc_health = health.aio.HealthServicer()
         server, bound = build_grpc_server(
             bridge,
             TestDataServicer(
-                settings.generation, exchange, checker, LearningEvents(kafka, codec, producer)
+                settings.generation,
+                exchange,
+                checker,
+                LearningEvents(kafka, codec, producer, limits),
             ),
             grpc_health,
             port=bridge.grpc_port if port is None else port,

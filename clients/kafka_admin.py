@@ -1,4 +1,6 @@
-"""Kafka administration at the edge: creating topics idempotently and looking at consumer groups."""
+"""Kafka administration at the edge: creating topics idempotently, reading a topic's message
+size limit and looking at consumer groups. Starting, creating topics and reading configs raise
+the error tree's exceptions (`clients.kafka_errors`)."""
 
 from __future__ import annotations
 
@@ -8,8 +10,10 @@ from types import TracebackType
 from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import KafkaConnectionError
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+from aiokafka.errors import KafkaConnectionError, KafkaError, for_code
 
+from clients.kafka_errors import kafka_error
 from clients.kafka_security import PLAINTEXT, KafkaSecurity, refusal, refusal_message
 from config.settings import KafkaSettings
 from contracts.topics import TopicSpec
@@ -18,13 +22,15 @@ from generators.core.errors import KafkaUnavailable
 log = logging.getLogger(__name__)
 
 _TOPIC_ALREADY_EXISTS = 36
+_MAX_MESSAGE_BYTES = "max.message.bytes"
 
 
 class KafkaAdmin:
     """A started admin client; use as `async with KafkaAdmin(bootstrap, security) as admin:`.
 
     A broker that refuses the client's credentials or TLS handshake makes the `async with`
-    raise `KafkaUnavailable` saying so (aiokafka alone says only "Unable to bootstrap").
+    raise `KafkaUnavailable` saying so (aiokafka alone says only "Unable to bootstrap"); one
+    that cannot be reached, `KafkaUnavailable` naming the bootstrap address.
     """
 
     def __init__(
@@ -54,14 +60,17 @@ class KafkaAdmin:
     async def __aenter__(self) -> KafkaAdmin:
         try:
             await self._client.start()
-        except KafkaConnectionError:
+        except KafkaConnectionError as exc:
             await self._client.close()
             refused = await refusal(self._bootstrap_servers, self._security)
             if refused is None:
-                raise
+                raise kafka_error(exc, bootstrap_servers=self._bootstrap_servers) from exc
             raise KafkaUnavailable(
                 refusal_message(self._bootstrap_servers, self._security, refused)
             ) from refused
+        except KafkaError as exc:
+            await self._client.close()
+            raise kafka_error(exc, bootstrap_servers=self._bootstrap_servers) from exc
         return self
 
     async def __aexit__(
@@ -75,31 +84,57 @@ class KafkaAdmin:
     async def ensure_topics(self, specs: Iterable[TopicSpec]) -> list[str]:
         """Create the topics that do not exist yet; returns the names it created."""
         wanted = {spec.name: spec for spec in specs}
-        existing = set(await self.list_topics())
-        missing = [name for name in wanted if name not in existing]
-        if not missing:
-            return []
-        response = await self._client.create_topics(
-            [
-                NewTopic(
-                    name,
-                    num_partitions=wanted[name].partitions,
-                    replication_factor=1,
-                    topic_configs=wanted[name].config,
-                )
-                for name in missing
-            ]
-        )
+        try:
+            existing = set(await self.list_topics())
+            missing = [name for name in wanted if name not in existing]
+            if not missing:
+                return []
+            response = await self._client.create_topics(
+                [
+                    NewTopic(
+                        name,
+                        num_partitions=wanted[name].partitions,
+                        replication_factor=1,
+                        topic_configs=wanted[name].config,
+                    )
+                    for name in missing
+                ]
+            )
+        except KafkaError as exc:
+            raise kafka_error(exc, bootstrap_servers=self._bootstrap_servers) from exc
         created = []
         for topic, code, *message in response.topic_errors:
             if code == 0:
                 created.append(topic)
             elif code != _TOPIC_ALREADY_EXISTS:
-                msg = f"creating topic {topic!r} failed with Kafka error {code}: {message}"
-                raise RuntimeError(msg)
+                refused = for_code(code)(f"creating the topic: {message[0] if message else ''}")
+                raise kafka_error(refused, bootstrap_servers=self._bootstrap_servers, topic=topic)
         if created:
             log.info("created topics %s", ", ".join(sorted(created)))
         return created
+
+    async def max_message_bytes(self, topics: list[str]) -> dict[str, int]:
+        """The largest message each of `topics` takes, as the broker applies it (the topic's
+        `max.message.bytes`, or the broker's default when the topic sets none)."""
+        try:
+            responses: list[Any] = await self._client.describe_configs(
+                [
+                    ConfigResource(ConfigResourceType.TOPIC, topic, {_MAX_MESSAGE_BYTES: None})
+                    for topic in topics
+                ]
+            )
+        except KafkaError as exc:
+            raise kafka_error(exc, bootstrap_servers=self._bootstrap_servers) from exc
+        limits = {}
+        for response in responses:
+            for error_code, error_message, _type, topic, entries, *_ in response.resources:
+                if error_code:
+                    error = for_code(error_code)(error_message or "describing its configuration")
+                    raise kafka_error(error, bootstrap_servers=self._bootstrap_servers, topic=topic)
+                for name, value, *_entry in entries:
+                    if name == _MAX_MESSAGE_BYTES:
+                        limits[topic] = int(value)
+        return limits
 
     async def list_topics(self) -> list[str]:
         topics: list[str] = await self._client.list_topics()

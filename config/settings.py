@@ -84,6 +84,9 @@ class KafkaSettings(_Group):
     #: value, outside the chunk numbering); the bridge's idle timeout counts from the last one.
     progress_interval_s: float = Field(default=2.0, gt=0.0)
     max_message_bytes: int = Field(default=8 * 1024 * 1024, ge=1024 * 1024)
+    #: How long the bridge waits for the brokers to acknowledge an event (topic metadata
+    #: included) before the caller gets UNAVAILABLE naming Kafka; aiokafka's own 40 s otherwise
+    kafka_send_timeout_s: float = Field(default=2.0, gt=0, le=60)
     #: How every Kafka client (worker, bridge, admin) connects: SASL and SSL settings below
     kafka_security_protocol: SecurityProtocol = "PLAINTEXT"
     kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = "SCRAM-SHA-512"

@@ -1,10 +1,17 @@
-"""`python -m streams`: create the service's topics, then run a Faust worker until stopped."""
+"""`python -m streams`: create the service's topics, then run a Faust worker until stopped.
+
+While Kafka cannot be reached at start, the worker retries creating the topics, saying so in
+the log, rather than exiting; SIGTERM or SIGINT stops it at once then, and within
+`observability.shutdown.GRACE_S` once Faust runs, whatever Kafka does.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import gc
 import logging
+import signal
+from typing import Any
 
 import faust
 from mode.utils.logging import redirect_stdouts
@@ -13,28 +20,75 @@ from clients.kafka_admin import KafkaAdmin
 from config import Settings
 from config.settings import KafkaSettings
 from contracts.topics import service_topics
+from generators.core.errors import KafkaUnavailable
 from observability.http import bind_http
 from observability.logs import configure_logging
+from observability.shutdown import Shutdown
 from observability.tracing import configure_tracing
 from streams.app import create_app
 
+log = logging.getLogger(__name__)
 
-async def _ensure_topics(kafka: KafkaSettings) -> None:
-    async with KafkaAdmin.from_settings(kafka) as admin:
-        await admin.ensure_topics(service_topics(kafka))
+#: Creating the topics is tried again after 1 s, then twice as long each time up to 5 s: a
+#: worker started before its broker serves within 5 s of the broker coming up.
+RETRY_FIRST_S = 1.0
+RETRY_MAX_S = 5.0
+
+
+async def _ensure_topics(kafka: KafkaSettings, shutdown: Shutdown) -> bool:
+    """Create the service's topics, retrying while Kafka is unavailable; False when a signal
+    stopped the process first."""
+    task = asyncio.current_task()
+    assert task is not None
+    shutdown.install(asyncio.get_running_loop(), task.cancel)
+    delay = RETRY_FIRST_S
+    try:
+        while True:
+            try:
+                async with KafkaAdmin.from_settings(kafka) as admin:
+                    await admin.ensure_topics(service_topics(kafka))
+                return True
+            except KafkaUnavailable as exc:
+                log.warning("creating the topics again in %.0fs: %s", delay, exc)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, RETRY_MAX_S)
+    except asyncio.CancelledError:
+        if not shutdown.requested:
+            raise
+        log.info("stopped before Kafka answered; the topics were not created")
+        return False
+
+
+class _Worker(faust.Worker):
+    """Faust's worker, whose SIGTERM and SIGINT also arm the watchdog of `shutdown` before
+    Faust's graceful stop (mode installs the handlers: `mode.worker.Worker._on_sigterm`)."""
+
+    def __init__(self, app: faust.App, shutdown: Shutdown, **options: Any) -> None:
+        super().__init__(app, **options)
+        self._bounded_stop = shutdown
+
+    def _on_sigterm(self) -> None:
+        self._bounded_stop.begin(signal.SIGTERM)
+        super()._on_sigterm()
+
+    def _on_sigint(self) -> None:
+        self._bounded_stop.begin(signal.SIGINT)
+        super()._on_sigint()
 
 
 def main() -> None:
     settings = Settings()
     observability = settings.observability
     configure_logging(observability, "worker")
+    shutdown = Shutdown("worker")
     try:
         http_socket = bind_http(
             observability.http_host, observability.worker_http_port, "WORKER_HTTP_PORT"
         )
     except OSError as exc:
         raise SystemExit(exc.strerror) from exc
-    asyncio.run(_ensure_topics(settings.kafka))
+    if not asyncio.run(_ensure_topics(settings.kafka, shutdown)):
+        return
     flush_spans = configure_tracing(observability, "test-data-agent-worker")
     asyncio.set_event_loop(asyncio.new_event_loop())
     app = create_app(settings, http_socket)
@@ -43,8 +97,8 @@ def main() -> None:
     # a p50 of 25 ms). Frozen, they are never scanned again (a full collection: ~0.01 ms).
     gc.freeze()
     try:
-        worker = faust.Worker(
-            app, loglevel=observability.log_level, quiet=True, override_logging=False
+        worker = _Worker(
+            app, shutdown, loglevel=observability.log_level, quiet=True, override_logging=False
         )
         # Faust's start-up spinner writes terminal escapes to stdout, even when it is not a
         # terminal: they would break the one-JSON-object-a-line log.

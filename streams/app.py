@@ -58,6 +58,8 @@ def create_app(settings: Settings, http_socket: socket.socket | None = None) -> 
         producer_acks=-1,
         producer_linger=0.0,
         producer_max_request_size=kafka.max_message_bytes,
+        # A request up to `max_message_bytes` reaches the worker whole (Faust's default: 1 MiB)
+        consumer_max_fetch_size=kafka.max_message_bytes,
         loghandlers=[],
     )
     codec = AvroCodec()

@@ -27,11 +27,14 @@ from prometheus_client import REGISTRY
 from pydantic import SecretStr
 
 from bridge.server import RunningBridge, running_bridge
+from clients.kafka_admin import KafkaAdmin
 from config import Settings
 from config.settings import ClientToken, Scope
 from contracts._proto import test_data_pb2 as pb
 from contracts._proto import test_data_pb2_grpc as pb_grpc
-from testing.stack import ROOT, WorkerProcess, free_port
+from contracts.avro import Contract
+from contracts.topics import TopicSpec
+from testing.stack import ROOT, WorkerProcess, free_port, read_topic
 
 pytestmark = pytest.mark.e2e
 
@@ -342,6 +345,33 @@ async def test_a_request_larger_than_a_kafka_message_is_invalid_naming_its_large
     details = refused.value.details() or ""
     assert details.startswith("scenarios:") and f"limit of {limit} bytes" in details
     assert answer.success and answer.record_count == 2
+
+
+async def test_a_request_larger_than_its_topic_takes_on_the_broker_is_invalid_before_it_is_sent(
+    settings: Settings,
+) -> None:
+    # A request topic created before, by someone else, with the broker's 1 MiB default: the
+    # bridge's own MAX_MESSAGE_BYTES (8 MiB) is not what the broker applies.
+    topic = f"testdata.requests.{settings.bridge_id}.small"
+    broker_limit = 1024 * 1024
+    async with KafkaAdmin.from_settings(settings.kafka) as admin:
+        await admin.ensure_topics([TopicSpec(topic, 1, {"max.message.bytes": str(broker_limit)})])
+    request = pb.GenerateRequest(
+        entity="user",
+        count=2,
+        scenarios=[pb.Scenario(name="odd", count=1, description="particular " * 110_000)],
+    )
+    async with bridge_with(settings, request_topic=topic) as bridge, plaintext(bridge) as channel:
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await pb_grpc.TestDataServiceStub(channel).GenerateData(request, timeout=10)
+    sent = await read_topic(
+        settings, topic, Contract.GENERATE_REQUESTED, until=lambda events: events, timeout=2
+    )
+
+    assert code_of(refused) is grpc.StatusCode.INVALID_ARGUMENT
+    details = refused.value.details() or ""
+    assert details.startswith("scenarios:") and f"limit of {broker_limit} bytes" in details
+    assert sent == []
 
 
 # --- reflection -------------------------------------------------------------------------------

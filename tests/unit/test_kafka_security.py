@@ -238,6 +238,7 @@ async def test_a_broker_that_is_down_is_not_called_a_refusal() -> None:
         bootstrap = f"127.0.0.1:{probe.getsockname()[1]}"  # nothing listens there
 
     assert await refusal(bootstrap, PLAINTEXT) is None
-    with pytest.raises(KafkaConnectionError):
+    with pytest.raises(KafkaUnavailable, match=rf"^Kafka at {bootstrap} is unreachable") as down:
         async with asyncio.timeout(10), KafkaAdmin(bootstrap):
             pass
+    assert isinstance(down.value.__cause__, KafkaConnectionError)
