@@ -7,7 +7,7 @@ import contextlib
 import dataclasses
 import logging
 import time
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -44,6 +44,7 @@ class RequestExchange:
         reader: ReplyReader,
         presence: WorkerPresence,
         *,
+        restore_topic: Callable[[str], Awaitable[object]],
         cancellations_topic: str,
         max_message_bytes: int,
     ) -> None:
@@ -54,6 +55,7 @@ class RequestExchange:
         self._pool = pool
         self._reader = reader
         self._presence = presence
+        self._restore_topic = restore_topic
         self._cancellations_topic = cancellations_topic
         self._background: set[asyncio.Task[Any]] = set()
         self._max_message_bytes = max_message_bytes
@@ -102,7 +104,7 @@ class RequestExchange:
                 subscription.heard()
                 while True:
                     try:
-                        chunk = await self._next(subscription, deadline)
+                        chunk = await self._next(subscription, topic, deadline)
                     except AgentError as exc:
                         why = f"the bridge stopped waiting: {exc}"
                         raise
@@ -113,11 +115,16 @@ class RequestExchange:
         finally:
             if sent is not None and not finished:
                 self._publish_cancellation(request.request_id, sent, why)
+            if not self._reader.has_topic(topic):
+                await self._restored(topic)
             await self._pool.release(topic)
 
-    async def _next(self, subscription: Subscription, deadline: float | None) -> dict[str, Any]:
+    async def _next(
+        self, subscription: Subscription, topic: str, deadline: float | None
+    ) -> dict[str, Any]:
         """The next chunk; waits in slices of `CHECK_EVERY_S`, checking between them the
-        deadline, how long the worker has been silent and whether the group has a worker."""
+        deadline, how long the worker has been silent, whether the reply `topic` still exists
+        and whether the group has a worker."""
         loop = asyncio.get_running_loop()
         while True:
             wait = CHECK_EVERY_S
@@ -135,6 +142,12 @@ class RequestExchange:
                 raise NoAnswer(msg)
             if deadline is not None and deadline - loop.time() <= DEADLINE_MARGIN_S:
                 continue
+            if not self._reader.has_topic(topic):
+                msg = (
+                    f"the reply topic {topic!r} was deleted while the answer was on its way "
+                    f"({_progress(subscription)}): the request is cancelled; send it again"
+                )
+                raise NoAnswer(msg)
             if await self._presence.members() == 0:
                 msg = (
                     f"no worker is left in consumer group {self._presence.group_id!r} "
@@ -142,6 +155,18 @@ class RequestExchange:
                     "once a worker is up"
                 )
                 raise NoAnswer(msg)
+
+    async def _restored(self, topic: str) -> None:
+        """A reply topic someone deleted, created again before it is leased again: a worker
+        still writing to it (it waits for the topic to exist) is freed, and the next request
+        on it is answered. Kafka down now: the next call on the topic finds it missing again."""
+        try:
+            await self._restore_topic(topic)
+        except AgentError as exc:
+            log.warning("the deleted reply topic %s is not created again yet: %s", topic, exc)
+        else:
+            self._reader.read_from_start(topic)
+            log.warning("the reply topic %s was deleted: created again", topic)
 
     def _publish_cancellation(self, request_id: str, sent: RecordMetadata, reason: str) -> None:
         """Tell the workers, in the background: the caller is not kept waiting for it."""

@@ -120,6 +120,16 @@ class ReplyReader:
                 await self._task
         await self._consumer.stop()
 
+    def has_topic(self, topic: str) -> bool:
+        """Kafka still knows `topic`: a reply topic someone deleted drops out of the reader's
+        metadata within a second (its fetches fail and refresh it)."""
+        return self._consumer.partitions_for_topic(topic) is not None
+
+    def read_from_start(self, topic: str) -> None:
+        """Read `topic` from offset 0: it was created again, and its old position is past the
+        new end (left alone, the consumer would reset to the end and could skip a first chunk)."""
+        self._consumer.seek(TopicPartition(topic, 0), 0)
+
     @contextlib.contextmanager
     def subscribe(self, request_id: str, topic: str) -> Iterator[Subscription]:
         """Receive `request_id`'s chunks, which arrive on `topic`, until the block exits."""

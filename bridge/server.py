@@ -128,6 +128,7 @@ async def running_bridge(
             ReplyTopicPool(topics),
             reader,
             WorkerPresence(admin, kafka.worker_group),
+            restore_topic=lambda topic: admin.ensure_topics([reply_topic_spec(kafka, topic)]),
             cancellations_topic=kafka.cancellations_topic,
             max_message_bytes=limits[kafka.request_topic],
         )

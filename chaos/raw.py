@@ -8,15 +8,12 @@ import asyncio
 import time
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
-
 from chaos.invariant import Answer, Chunk
-from clients.kafka_security import KafkaSecurity
 from config import Settings
 from contracts.avro import AvroCodec, Contract
 from contracts.requests import request_to_event
 from generators.core.request import GenerationRequest
-from testing.stack import kafka_producer
+from testing.stack import kafka_producer, kafka_reader
 
 
 async def publish(settings: Settings, requests: list[GenerationRequest]) -> dict[str, Answer]:
@@ -42,17 +39,7 @@ async def read_replies(
     """Read `topics` from their start into `answers` until each has its final chunk or the
     timeout passes. Progress records (no value) are skipped, as every reader does."""
     codec = AvroCodec()
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap_servers,
-        group_id=None,
-        enable_auto_commit=False,
-        **KafkaSecurity.from_settings(settings.kafka).client_options(),
-    )
-    await consumer.start()
-    try:
-        partitions = [TopicPartition(topic, 0) for topic in topics]
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
+    async with kafka_reader(settings, *topics) as consumer:
         waiting = set(answers)
         deadline = time.monotonic() + timeout
         while waiting and time.monotonic() < deadline:
@@ -69,8 +56,6 @@ async def read_replies(
                     if chunk.is_final:
                         waiting.discard(chunk.request_id)
                         answer.ended = time.monotonic()
-    finally:
-        await consumer.stop()
 
 
 def _chunk(event: dict[str, Any]) -> Chunk:

@@ -86,7 +86,7 @@ class KafkaSettings(_Group):
     max_message_bytes: int = Field(default=8 * 1024 * 1024, ge=1024 * 1024)
     #: How long the bridge waits for the brokers to acknowledge an event (topic metadata
     #: included) before the caller gets UNAVAILABLE naming Kafka; aiokafka's own 40 s otherwise
-    kafka_send_timeout_s: float = Field(default=2.0, gt=0, le=60)
+    kafka_send_timeout_s: float = Field(default=1.5, gt=0, le=60)
     #: How every Kafka client (worker, bridge, admin) connects: SASL and SSL settings below
     kafka_security_protocol: SecurityProtocol = "PLAINTEXT"
     kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = "SCRAM-SHA-512"

@@ -74,6 +74,18 @@ kafka_exchange() {
   ((${#hex} == 2 * $2)) && printf '%s' "$hex"
 }
 
+# metadata_ready — a plain broker answers a Metadata v1 request (no topics) with at least one
+# live broker, i.e. it is started, unfenced and serving clients (kafka.sh's and
+# kafka-faults.sh's server_ready).
+metadata_ready() {
+  local hex
+  # size=17 | api_key=3 (Metadata) | version=1 | correlation_id=1 | client_id="tda" | topics=[]
+  # response: size(4) | correlation_id(4) | brokers array length(4) | ...
+  hex=$(kafka_exchange '\x00\x00\x00\x11\x00\x03\x00\x01\x00\x00\x00\x01\x00\x03tda\x00\x00\x00\x00' 12) ||
+    return 1
+  [[ ${hex:8:8} == 00000001 ]] && ((16#${hex:16:8} >= 1))
+}
+
 libs_resolved() {
   [[ -f "$LIBS/.resolved" && "$(cat "$LIBS/.resolved")" == "$(sha256sum "$POM_SRC" | cut -d' ' -f1)" ]]
 }

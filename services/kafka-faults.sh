@@ -53,16 +53,7 @@ NOT_READY="does not answer Kafka requests"
 # shellcheck source=kafka-common.sh
 source "$TDA_SERVICES_DIR/kafka-common.sh"
 
-# server_ready — the broker answers a Metadata v1 request (no topics) with at least one live
-# broker, i.e. it is started, unfenced and serving clients (as kafka.sh checks).
-server_ready() {
-  local hex
-  # size=17 | api_key=3 (Metadata) | version=1 | correlation_id=1 | client_id="tda" | topics=[]
-  # response: size(4) | correlation_id(4) | brokers array length(4) | ...
-  hex=$(kafka_exchange '\x00\x00\x00\x11\x00\x03\x00\x01\x00\x00\x00\x01\x00\x03tda\x00\x00\x00\x00' 12) ||
-    return 1
-  [[ ${hex:8:8} == 00000001 ]] && ((16#${hex:16:8} >= 1))
-}
+server_ready() { metadata_ready; }
 
 broker_config() {
   cat <<'EOF'

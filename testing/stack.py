@@ -282,6 +282,29 @@ async def kafka_producer(settings: Settings) -> AsyncIterator[AIOKafkaProducer]:
         await producer.stop()
 
 
+@asynccontextmanager
+async def kafka_reader(settings: Settings, *topics: str) -> AsyncIterator[AIOKafkaConsumer]:
+    """A consumer outside any group, assigned every partition of `topics` from their start."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        group_id=None,
+        enable_auto_commit=False,
+        **KafkaSecurity.from_settings(settings.kafka).client_options(),
+    )
+    await consumer.start()
+    try:
+        partitions = [
+            TopicPartition(topic, p)
+            for topic in topics
+            for p in consumer.partitions_for_topic(topic) or {0}
+        ]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        yield consumer
+    finally:
+        await consumer.stop()
+
+
 async def read_topic(
     settings: Settings,
     topic: str,
@@ -292,25 +315,13 @@ async def read_topic(
 ) -> list[dict[str, Any]]:
     """Decode `topic` from the beginning until `until(events)` is true or the timeout passes."""
     codec = AvroCodec()
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap_servers,
-        group_id=None,
-        enable_auto_commit=False,
-        **KafkaSecurity.from_settings(settings.kafka).client_options(),
-    )
-    await consumer.start()
     events: list[dict[str, Any]] = []
-    try:
-        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or {0}]
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
+    async with kafka_reader(settings, topic) as consumer:
         deadline = time.monotonic() + timeout
         while not until(events) and time.monotonic() < deadline:
             batches = await consumer.getmany(timeout_ms=200)
             for records in batches.values():
                 events.extend(codec.decode(contract, r.value) for r in records)
-    finally:
-        await consumer.stop()
     return events
 
 

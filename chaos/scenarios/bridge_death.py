@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import time
 
-from chaos.calls import request, stream, took, unary
+from chaos.calls import request, stream, took
 from chaos.invariant import Answer, check_answers
-from chaos.leaks import reply_topics
 from chaos.processes import ChaosStack, chaos_settings, running, seconds_since
+from chaos.recovery import round_the_pool
 from chaos.result import Figure, ScenarioResult
 
 POOL_SIZE = 4
-#: Twice round the pool, so every topic, the one leased at the crash too, is used again
-LATER_REQUESTS = 2 * POOL_SIZE
 CALLER_DEADLINE_S = 60.0
 
 
@@ -42,24 +40,16 @@ async def bridge_killed() -> ScenarioResult:
         started = time.monotonic()
         stub = await stack.start_bridge()
         ready_s = seconds_since(started)
-        later = [
-            (await unary(stub, request("after"), timeout=30))[0] for _ in range(LATER_REQUESTS)
-        ]
-        topics = await reply_topics(settings)
-    problems = check_answers([answer], must_complete=False) + check_answers(
-        later, must_complete=True
-    )
+        pool_problems, pool_figures = await round_the_pool(stub, settings)
+    problems = check_answers([answer], must_complete=False) + pool_problems
     if crash.killed_at is None:
         problems.append("the stream ended before the bridge could be killed")
     elif answer.status != "UNAVAILABLE":
         problems.append(f"the caller got {answer.status or 'its answer'}, not UNAVAILABLE")
-    if len(topics) != POOL_SIZE:
-        problems.append(f"{len(topics)} reply topics after the restart, the pool has {POOL_SIZE}")
     figures: dict[str, Figure] = {
         "status": answer.status or "ok",
         "error_after_kill_s": took(answer, crash.killed_at),
         "restart_ready_s": ready_s,
-        "later_answered": f"{sum(a.complete for a in later)}/{LATER_REQUESTS}",
-        "reply_topics": f"{len(topics)}/{POOL_SIZE}",
+        **pool_figures,
     }
     return ScenarioResult.of("bridge-killed", figures, problems)

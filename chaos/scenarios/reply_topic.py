@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import asyncio
 
-from chaos.calls import request, stream, took, unary
+from chaos.calls import request, stream, took
 from chaos.invariant import Answer, check_answers
-from chaos.leaks import reply_topics
 from chaos.processes import chaos_settings, running
+from chaos.recovery import round_the_pool
 from chaos.result import Figure, ScenarioResult
 from clients.kafka_admin import KafkaAdmin
 from config import Settings
 
 POOL_SIZE = 4
-#: Twice round the pool after the fault, so the deleted topic is leased again twice
-LATER_REQUESTS = 2 * POOL_SIZE
 CALLER_DEADLINE_S = 60.0
 
 
@@ -48,25 +46,17 @@ async def reply_topic_deleted() -> ScenarioResult:
         )
         if deleter.deleting is not None:
             await deleter.deleting
-        later = [
-            (await unary(stub, request("after"), timeout=30))[0] for _ in range(LATER_REQUESTS)
-        ]
-        topics = await reply_topics(settings)
-    problems = check_answers([answer], must_complete=False) + check_answers(
-        later, must_complete=True
-    )
+        pool_problems, pool_figures = await round_the_pool(stub, settings)
+    problems = check_answers([answer], must_complete=False) + pool_problems
     if deleter.deleting is None:
         problems.append("the stream ended before its reply topic could be deleted")
     if answer.status == "DEADLINE_EXCEEDED":
         problems.append("the caller was left waiting until its deadline")
-    if len(topics) != POOL_SIZE:
-        problems.append(f"{len(topics)} reply topics after the fault, the pool has {POOL_SIZE}")
     figures: dict[str, Figure] = {
         "status": answer.status or "ok",
         "ended_after_s": took(answer),
         "deadline_s": CALLER_DEADLINE_S,
-        "later_answered": f"{sum(a.complete for a in later)}/{LATER_REQUESTS}",
-        "reply_topics": f"{len(topics)}/{POOL_SIZE}",
+        **pool_figures,
         "details": answer.details[:80],
     }
     return ScenarioResult.of("reply-topic-deleted", figures, problems)

@@ -1,6 +1,6 @@
-"""A model that takes 45 s over its first call (a small model on a CPU, a hosted one under load):
-the request is answered, not taken for a dead worker; and a caller that cancels stops the model
-calls made for it within 2 s, with nothing called for it afterwards.
+"""A model that takes 45 s over its first call (a small model on a CPU, a hosted one under
+load): the PRD's req-001 is answered, not taken for a dead worker; and a caller that cancels
+stops the model calls made for it within 2 s, with nothing called for it afterwards.
 
 The model is a local server speaking Anthropic's API (`testing.llm_servers`), so the worker's
 real SDK makes the calls, and the server notes when a client hangs up. Everything else is the
@@ -21,8 +21,8 @@ from chaos.calls import unary
 from chaos.invariant import check_answers
 from chaos.processes import chaos_settings, running
 from chaos.result import Figure, ScenarioResult
-from contracts._proto import test_data_pb2 as pb
 from testing.llm_servers import ScriptedReply, StubLLMServer, synthesize_reply
+from testing.requests import req_001
 
 FIRST_CALL_S = 45.0
 CALLER_DEADLINE_S = 120.0
@@ -37,27 +37,6 @@ def _after(delay_s: float) -> Callable[[dict[str, Any]], ScriptedReply]:
         return dataclasses.replace(synthesize_reply(body), delay_s=delay_s)
 
     return reply
-
-
-def _coherent_carts(tag: str) -> pb.GenerateRequest:
-    """The PRD's req-001: coherent carts with scenarios, which the router sends to the model."""
-    return pb.GenerateRequest(
-        request_id=f"chaos-{tag}-{time.monotonic_ns()}",
-        domain="ecommerce",
-        entity="cart",
-        context=(
-            "Generate shopping carts for ApplePay checkout testing. Carts should have 3-5 items "
-            "that a real customer would buy together."
-        ),
-        hints=["realistic", "coherent"],
-        count=10,
-        scenarios=[
-            pb.Scenario(name="happy_path", count=7, description="Normal checkout flow"),
-            pb.Scenario(name="high_value", count=2, description="Cart total > $500"),
-            pb.Scenario(name="single_item", count=1, description="Cart with only one item"),
-        ],
-        output_format=pb.JSON,
-    )
 
 
 def _model_settings(model: StubLLMServer) -> dict[str, Any]:
@@ -84,11 +63,15 @@ async def slow_model() -> ScenarioResult:
         settings = chaos_settings(**_model_settings(model))
         async with running(settings) as stack:
             answer, metadata = await unary(
-                stack.client(), _coherent_carts("slow"), timeout=CALLER_DEADLINE_S
+                stack.client(),
+                req_001(f"chaos-slow-{time.monotonic_ns()}"),
+                timeout=CALLER_DEADLINE_S,
             )
             before = len(model.arrivals)
             model.add(*[_after(ENDLESS_S)] * 5)
-            call = stack.client().GenerateData(_coherent_carts("cancelled"), timeout=60)
+            call = stack.client().GenerateData(
+                req_001(f"chaos-cancelled-{time.monotonic_ns()}"), timeout=60
+            )
             called = await _until(lambda: len(model.arrivals) > before, 30)
             cancelled_at = time.monotonic()
             call.cancel()

@@ -15,31 +15,11 @@ import pytest
 
 from contracts._proto import test_data_pb2 as pb
 from contracts._proto import test_data_pb2_grpc as pb_grpc
+from testing.requests import req_001
 
 pytestmark = pytest.mark.e2e
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
-
-
-def req_001() -> pb.GenerateRequest:
-    """The PRD's "Generate Coherent Cart" example."""
-    return pb.GenerateRequest(
-        request_id="req-001",
-        domain="ecommerce",
-        entity="cart",
-        context=(
-            "Generate shopping carts for ApplePay checkout testing. Carts should have 3-5 items "
-            "that a real customer would buy together."
-        ),
-        hints=["realistic", "coherent"],
-        count=10,
-        scenarios=[
-            pb.Scenario(name="happy_path", count=7, description="Normal checkout flow"),
-            pb.Scenario(name="high_value", count=2, description="Cart total > $500"),
-            pb.Scenario(name="single_item", count=1, description="Cart with only one item"),
-        ],
-        output_format=pb.JSON,
-    )
 
 
 def money(value: float) -> Decimal:

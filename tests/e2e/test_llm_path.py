@@ -18,8 +18,8 @@ from pydantic import SecretStr
 from contracts._proto import test_data_pb2 as pb
 from contracts._proto import test_data_pb2_grpc as pb_grpc
 from testing.llm_servers import StubLLMServer
+from testing.requests import req_001
 from testing.stack import isolated_settings, running_stack
-from tests.e2e.test_generate import req_001
 
 pytestmark = pytest.mark.e2e
 

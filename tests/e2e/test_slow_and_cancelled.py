@@ -19,8 +19,8 @@ from pydantic import SecretStr
 
 from contracts._proto import test_data_pb2 as pb
 from testing.llm_servers import ScriptedReply, StubLLMServer, synthesize_reply
+from testing.requests import req_001
 from testing.stack import Stack, isolated_settings, running_stack
-from tests.e2e.test_generate import req_001
 
 pytestmark = pytest.mark.e2e
 
