@@ -36,10 +36,20 @@ class _KillAtFirstChunk:
         self.stack = stack
         self.restart = restart
         self.killed_at: float | None = None
+        #: The longest the caller went without a chunk after the kill: the takeover (chunks the
+        #: killed worker had already published may still arrive first)
+        self.longest_silence_s: float | None = None
+        self._last_chunk_at = 0.0
         self.victim: WorkerProcess | None = None
 
     def __call__(self, answer: Answer) -> None:
-        if self.killed_at is not None or answer.chunks[-1].is_final:
+        now = time.monotonic()
+        previous, self._last_chunk_at = self._last_chunk_at, now
+        if self.killed_at is not None:
+            silence = now - max(previous, self.killed_at)
+            self.longest_silence_s = max(self.longest_silence_s or 0.0, silence)
+            return
+        if answer.chunks[-1].is_final:
             return
         self.victim = self.stack.serving(answer.request_id)
         if self.victim is None:
@@ -48,6 +58,13 @@ class _KillAtFirstChunk:
         self.killed_at = time.monotonic()
         if self.restart:
             self.stack.workers.append(WorkerProcess(self.stack.settings))
+
+
+def _takeover(killer: _KillAtFirstChunk) -> Figure:
+    """The longest the caller waited for a chunk after the kill: how long the takeover took."""
+    if killer.longest_silence_s is None:
+        return "never"
+    return round(killer.longest_silence_s, 2)
 
 
 def _kill_problems(killer: _KillAtFirstChunk) -> list[str]:
@@ -107,6 +124,7 @@ async def worker_killed_of_two() -> ScenarioResult:
     problems = _kill_problems(killer) + _compare(reference, answer)
     figures: dict[str, Figure] = {
         "status": answer.status or "ok",
+        "takeover_s": _takeover(killer),
         "done_after_kill_s": took(answer, killer.killed_at),
         "undisturbed_s": took(reference),
         "records": answer.records,
@@ -128,6 +146,7 @@ async def worker_restarted() -> ScenarioResult:
     problems = _kill_problems(killer) + _compare(reference, answer)
     figures: dict[str, Figure] = {
         "status": answer.status or "ok",
+        "takeover_s": _takeover(killer),
         "done_after_kill_s": took(answer, killer.killed_at),
         "deadline_s": CALLER_DEADLINE_S,
         "records": answer.records,
