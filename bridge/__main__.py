@@ -2,7 +2,8 @@
 
 While Kafka cannot be reached at start, the bridge retries starting, saying so in the log,
 rather than exiting; a signal stops it at once then, and within
-`observability.shutdown.GRACE_S` once it serves, whatever Kafka does.
+`observability.shutdown.GRACE_S` once it serves, whatever Kafka does. Brokers that refuse its
+credentials or TLS handshake stop it at once, saying why: waiting would not help.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import logging
 
 from bridge.server import running_bridge
 from config import Settings
-from generators.core.errors import KafkaUnavailable
+from generators.core.errors import KafkaRefused, KafkaUnavailable
 from observability.logs import configure_logging
 from observability.shutdown import Shutdown
 from observability.tracing import configure_tracing
@@ -33,6 +34,8 @@ async def _start(stack: contextlib.AsyncExitStack, settings: Settings) -> None:
         try:
             await stack.enter_async_context(running_bridge(settings))
             return
+        except KafkaRefused:
+            raise
         except KafkaUnavailable as exc:
             log.warning("starting the bridge again in %.0fs: %s", delay, exc)
         await asyncio.sleep(delay)

@@ -17,7 +17,7 @@ from clients.kafka_errors import kafka_error
 from clients.kafka_security import PLAINTEXT, KafkaSecurity, refusal, refusal_message
 from config.settings import KafkaSettings
 from contracts.topics import TopicSpec
-from generators.core.errors import KafkaUnavailable
+from generators.core.errors import KafkaRefused
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ class KafkaAdmin:
     """A started admin client; use as `async with KafkaAdmin(bootstrap, security) as admin:`.
 
     A broker that refuses the client's credentials or TLS handshake makes the `async with`
-    raise `KafkaUnavailable` saying so (aiokafka alone says only "Unable to bootstrap"); one
+    raise `KafkaRefused` saying so (aiokafka alone says only "Unable to bootstrap"); one
     that cannot be reached, `KafkaUnavailable` naming the bootstrap address.
     """
 
@@ -65,7 +65,7 @@ class KafkaAdmin:
             refused = await refusal(self._bootstrap_servers, self._security)
             if refused is None:
                 raise kafka_error(exc, bootstrap_servers=self._bootstrap_servers) from exc
-            raise KafkaUnavailable(
+            raise KafkaRefused(
                 refusal_message(self._bootstrap_servers, self._security, refused)
             ) from refused
         except KafkaError as exc:

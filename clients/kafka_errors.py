@@ -12,8 +12,9 @@ to know only which of these happened:
   replicas. `KafkaUnavailable` saying so: the same call is likely to work in a moment.
 - **an outage**: no broker reachable, nothing answered in time. `KafkaUnavailable` naming Kafka
   and the bootstrap address, which is what an operator checks first.
-- **refused credentials or ACLs**: `KafkaUnavailable` saying the brokers refuse this client;
-  retrying will not help until an operator fixes the credentials or the ACLs.
+- **refused credentials or ACLs**: `KafkaRefused` (a `KafkaUnavailable`) saying the brokers
+  refuse this client; retrying will not help until an operator fixes the credentials or the
+  ACLs, so a process starting up exits rather than retrying.
 - **an unknown topic**: the topics were not created (a deployment problem).
 - anything else a broker answers: `KafkaUnavailable` with the broker's words.
 
@@ -32,7 +33,13 @@ from typing import Final
 
 from aiokafka import errors as kafka
 
-from generators.core.errors import AgentError, InvalidRequest, KafkaUnavailable, Problem
+from generators.core.errors import (
+    AgentError,
+    InvalidRequest,
+    KafkaRefused,
+    KafkaUnavailable,
+    Problem,
+)
 
 
 class Meaning(StrEnum):
@@ -132,7 +139,7 @@ def kafka_error(
         case Meaning.OUTAGE:
             return KafkaUnavailable(f"{kafka_at} is unreachable{on}: {error}")
         case Meaning.REFUSED:
-            return KafkaUnavailable(
+            return KafkaRefused(
                 f"{kafka_at} refused this client's credentials or ACLs{on}: {error}"
             )
         case Meaning.UNKNOWN_TOPIC:

@@ -2,7 +2,8 @@
 
 While Kafka cannot be reached at start, the worker retries creating the topics, saying so in
 the log, rather than exiting; SIGTERM or SIGINT stops it at once then, and within
-`observability.shutdown.GRACE_S` once Faust runs, whatever Kafka does.
+`observability.shutdown.GRACE_S` once Faust runs, whatever Kafka does. Brokers that refuse
+its credentials or TLS handshake stop it at once, saying why: waiting would not help.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from clients.kafka_admin import KafkaAdmin
 from config import Settings
 from config.settings import KafkaSettings
 from contracts.topics import service_topics
-from generators.core.errors import KafkaUnavailable
+from generators.core.errors import KafkaRefused, KafkaUnavailable
 from observability.http import bind_http
 from observability.logs import configure_logging
 from observability.shutdown import Shutdown
@@ -48,6 +49,8 @@ async def _ensure_topics(kafka: KafkaSettings, shutdown: Shutdown) -> bool:
                 async with KafkaAdmin.from_settings(kafka) as admin:
                     await admin.ensure_topics(service_topics(kafka))
                 return True
+            except KafkaRefused:
+                raise
             except KafkaUnavailable as exc:
                 log.warning("creating the topics again in %.0fs: %s", delay, exc)
             await asyncio.sleep(delay)

@@ -155,6 +155,11 @@ class KafkaUnavailable(Unavailable):
     """The broker failed a publish or a read."""
 
 
+class KafkaRefused(KafkaUnavailable):
+    """The brokers refuse this client (its credentials, its TLS handshake, its ACLs): unlike an
+    outage, waiting does not help, so a process starting up exits saying so."""
+
+
 class NoAnswer(Unavailable):
     """The workers stopped answering: nothing arrived within the idle timeout."""
 

@@ -9,7 +9,7 @@ import pytest
 from aiokafka import errors as kafka
 
 from clients.kafka_errors import MEANING, Meaning, kafka_error, meaning_of
-from generators.core.errors import InvalidRequest, KafkaUnavailable, status_of
+from generators.core.errors import InvalidRequest, KafkaRefused, KafkaUnavailable, status_of
 
 BOOTSTRAP = "127.0.0.1:9092"
 
@@ -76,3 +76,5 @@ def test_anything_else_is_kafka_unavailable_saying_what_kind(
     assert isinstance(mapped, KafkaUnavailable)
     assert status_of(mapped)[1] == "UNAVAILABLE"
     assert says in str(mapped)
+    # Only a refusal stops a process that is starting: waiting out an outage may help.
+    assert isinstance(mapped, KafkaRefused) == (meaning_of(error) is Meaning.REFUSED)
