@@ -70,6 +70,36 @@ def test_wrong_count_and_non_objects_are_problems() -> None:
     assert "record 0: not a JSON object" in problems
 
 
+def test_mislabelled_scenarios_are_named_with_their_counts_not_as_non_objects() -> None:
+    skeletons = [_cart_skeleton(i, "happy_path") for i in range(3)] + [
+        _cart_skeleton(3, "single_item")
+    ]
+    one = {"name": "Lamp", "quantity": 1, "price": 30.0, "category": "home"}
+    replies = [
+        {"_scenario": "happy_path", "items": [one, one]},
+        {"_scenario": "single_item", "items": [one]},
+        {"_scenario": "single_item", "items": [one]},
+        {"_scenario": "single_item", "items": [one]},
+    ]
+
+    _, problems = merge_batch(skeletons, replies, judgement_fields(CART), CART, None)
+
+    assert problems == [
+        'scenario "happy_path": 1 records, 3 asked',
+        'scenario "single_item": 3 records, 1 asked',
+    ]
+
+
+def test_a_missing_record_is_not_called_a_non_object() -> None:
+    fields = judgement_fields(CART)
+    one = {"name": "Lamp", "quantity": 1, "price": 30.0, "category": "home"}
+    _, problems = merge_batch(
+        [_cart_skeleton(0), _cart_skeleton(1)], [{"items": [one]}], fields, CART, None
+    )
+
+    assert problems == ["expected exactly 2 records, got 1", "record 1: missing"]
+
+
 def test_replies_are_matched_by_scenario_label() -> None:
     skeletons = [_cart_skeleton(0, "a"), _cart_skeleton(1, "single_item")]
     one = {"name": "Lamp", "quantity": 1, "price": 30.0, "category": "home"}

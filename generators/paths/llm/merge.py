@@ -11,7 +11,7 @@ Keys the model adds beyond the judgement fields and the template's tag are dropp
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -29,16 +29,21 @@ def merge_batch(
     tag: str | None,
 ) -> tuple[list[Record], list[str]]:
     """Skeletons with the model's fields merged in and derived fields recomputed, plus the
-    problems found in matching replies to skeletons (wrong count, non-object records)."""
+    problems found in matching replies to skeletons (wrong count, records per scenario other
+    than asked, non-object records)."""
     repair = behaviour_of(schema).repair
     problems: list[str] = []
     if len(replies) != len(skeletons):
         problems.append(f"expected exactly {len(skeletons)} records, got {len(replies)}")
-    ordered = _match_by_scenario(skeletons, replies)
+    ordered, miscounted = _match_by_scenario(skeletons, replies)
+    problems.extend(miscounted)
     merged: list[Record] = []
     for position, (skeleton, reply) in enumerate(zip(skeletons, ordered, strict=True)):
         if not isinstance(reply, Mapping):
-            problems.append(f"record {position}: not a JSON object")
+            if reply is not _UNANSWERED:
+                problems.append(f"record {position}: not a JSON object")
+            elif not miscounted:
+                problems.append(f"record {position}: missing")
             merged.append(dict(skeleton))
             continue
         record = merge_record(skeleton, reply, fields, tag)
@@ -47,17 +52,35 @@ def merge_batch(
     return merged, problems
 
 
-def _match_by_scenario(skeletons: Sequence[Record], replies: Sequence[Any]) -> list[Any]:
+#: A skeleton no reply was matched to (told apart from a reply that is JSON null)
+_UNANSWERED = object()
+
+
+def _match_by_scenario(
+    skeletons: Sequence[Record], replies: Sequence[Any]
+) -> tuple[list[Any], list[str]]:
     """Replies in skeleton order: by `_scenario` when the model labelled every reply with a
-    scenario of this batch, else by position. Missing replies become None."""
+    scenario of this batch, else by position; a skeleton left without a reply gets
+    `_UNANSWERED`. With labels, also each scenario whose reply count differs from the asked one
+    (`scenario "single_item": 4 records, 1 asked`): the problem a retry must fix, where the
+    skeletons left unanswered would only say that records are missing."""
     wanted = {s["_scenario"] for s in skeletons}
     labelled = all(isinstance(r, Mapping) and r.get("_scenario") in wanted for r in replies)
     if not labelled:
-        return [replies[i] if i < len(replies) else None for i in range(len(skeletons))]
+        return [replies[i] if i < len(replies) else _UNANSWERED for i in range(len(skeletons))], []
     queues: dict[str, list[Any]] = defaultdict(list)
     for reply in replies:
         queues[reply["_scenario"]].append(reply)
-    return [queues[s["_scenario"]].pop(0) if queues[s["_scenario"]] else None for s in skeletons]
+    asked = Counter(s["_scenario"] for s in skeletons)
+    miscounted = [
+        f'scenario "{name}": {len(queues[name])} records, {count} asked'
+        for name, count in asked.items()
+        if len(queues[name]) != count
+    ]
+    ordered = [
+        queues[s["_scenario"]].pop(0) if queues[s["_scenario"]] else _UNANSWERED for s in skeletons
+    ]
+    return ordered, miscounted
 
 
 def merge_record(
