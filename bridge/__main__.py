@@ -14,32 +14,13 @@ import gc
 import logging
 
 from bridge.server import running_bridge
+from clients.kafka_start import once_kafka_answers
 from config import Settings
-from generators.core.errors import KafkaRefused, KafkaUnavailable
 from observability.logs import configure_logging
 from observability.shutdown import Shutdown
 from observability.tracing import configure_tracing
 
 log = logging.getLogger(__name__)
-
-#: Starting is tried again after 1 s, then twice as long each time up to 5 s.
-RETRY_FIRST_S = 1.0
-RETRY_MAX_S = 5.0
-
-
-async def _start(stack: contextlib.AsyncExitStack, settings: Settings) -> None:
-    """Enter `running_bridge` on `stack`, retrying while Kafka is unavailable."""
-    delay = RETRY_FIRST_S
-    while True:
-        try:
-            await stack.enter_async_context(running_bridge(settings))
-            return
-        except KafkaRefused:
-            raise
-        except KafkaUnavailable as exc:
-            log.warning("starting the bridge again in %.0fs: %s", delay, exc)
-        await asyncio.sleep(delay)
-        delay = min(delay * 2, RETRY_MAX_S)
 
 
 async def _main(settings: Settings, shutdown: Shutdown) -> None:
@@ -56,7 +37,10 @@ async def _main(settings: Settings, shutdown: Shutdown) -> None:
     shutdown.install(asyncio.get_running_loop(), stop)
     try:
         async with contextlib.AsyncExitStack() as stack:
-            await _start(stack, settings)
+            await once_kafka_answers(
+                lambda: stack.enter_async_context(running_bridge(settings)),
+                "starting the bridge",
+            )
             serving = True
             await stopping.wait()
     except asyncio.CancelledError:

@@ -37,9 +37,7 @@ def chaos_settings(**overrides: Any) -> Settings:
         "grpc_port": free_port(),
     }
     values.update(overrides)
-    settings = isolated_settings(**values)
-    run = settings.bridge_id
-    return settings.model_copy(update={"cancellations_topic": f"testdata.cancellations.{run}"})
+    return isolated_settings(**values)
 
 
 class ChaosStack:

@@ -18,10 +18,10 @@ import faust
 from mode.utils.logging import redirect_stdouts
 
 from clients.kafka_admin import KafkaAdmin
+from clients.kafka_start import once_kafka_answers
 from config import Settings
 from config.settings import KafkaSettings
 from contracts.topics import service_topics
-from generators.core.errors import KafkaRefused, KafkaUnavailable
 from observability.http import bind_http
 from observability.logs import configure_logging
 from observability.shutdown import Shutdown
@@ -30,11 +30,6 @@ from streams.app import create_app
 
 log = logging.getLogger(__name__)
 
-#: Creating the topics is tried again after 1 s, then twice as long each time up to 5 s: a
-#: worker started before its broker serves within 5 s of the broker coming up.
-RETRY_FIRST_S = 1.0
-RETRY_MAX_S = 5.0
-
 
 async def _ensure_topics(kafka: KafkaSettings, shutdown: Shutdown) -> bool:
     """Create the service's topics, retrying while Kafka is unavailable; False when a signal
@@ -42,19 +37,14 @@ async def _ensure_topics(kafka: KafkaSettings, shutdown: Shutdown) -> bool:
     task = asyncio.current_task()
     assert task is not None
     shutdown.install(asyncio.get_running_loop(), task.cancel)
-    delay = RETRY_FIRST_S
+
+    async def create() -> None:
+        async with KafkaAdmin.from_settings(kafka) as admin:
+            await admin.ensure_topics(service_topics(kafka))
+
     try:
-        while True:
-            try:
-                async with KafkaAdmin.from_settings(kafka) as admin:
-                    await admin.ensure_topics(service_topics(kafka))
-                return True
-            except KafkaRefused:
-                raise
-            except KafkaUnavailable as exc:
-                log.warning("creating the topics again in %.0fs: %s", delay, exc)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, RETRY_MAX_S)
+        await once_kafka_answers(create, "creating the topics")
+        return True
     except asyncio.CancelledError:
         if not shutdown.requested:
             raise
