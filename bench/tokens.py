@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from generators.core.protocol import Generator, RunContext
 from generators.core.request import FieldSpec, FieldType, GenerationRequest
 from generators.core.schema import EntitySchema
-from generators.paths.llm.backend import LLMBackend
+from generators.paths.llm.backend import LLMBackend, LLMCall
 from generators.paths.llm.generator import LLMGenerator, LLMOptions
-from generators.paths.llm.json_schema import records_json_schema
-from generators.paths.llm.prompt_builder import BatchSlice, build_prompt, choose_template
+from generators.paths.llm.json_schema import output_token_budget, records_json_schema
+from generators.paths.llm.prompt_builder import batch_prompt, build_prompt, choose_template
 from generators.paths.llm.prompts.system import build_system_prompt
 
 _INDEX_FIELD = FieldSpec("_index", FieldType.INTEGER)
@@ -65,12 +65,16 @@ async def _per_record(
     fields = (_INDEX_FIELD, *schema.fields)
     tokens = calls = 0
     async for batch in skeletons.start(request, schema, RunContext(batch_size=1)):
-        scenario = str(batch[0]["_scenario"])
-        prompt = build_prompt(request, schema, kind, [BatchSlice(scenario, 1)], fields)
-        json_schema = records_json_schema(
-            fields, schema, count=1, scenarios=[scenario], tags=schema.tags
+        counts = {str(batch[0]["_scenario"]): 1}
+        json_schema = records_json_schema(fields, schema, counts=counts, tags=schema.tags)
+        call = LLMCall(
+            system,
+            build_prompt(request, schema, kind, fields),
+            batch_prompt(counts),
+            json_schema,
+            output_token_budget(json_schema),
         )
-        reply = await backend.complete(system, prompt, json_schema)
+        reply = await backend.complete(call)
         tokens += reply.tokens
         calls += 1
     return tokens, calls

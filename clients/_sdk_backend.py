@@ -5,7 +5,7 @@ and closed on demand, and every call's span and token count."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, ClassVar, Generic, Protocol, TypeVar
+from typing import ClassVar, Generic, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from opentelemetry.trace import SpanKind
@@ -13,9 +13,9 @@ from pydantic import SecretStr
 
 from clients._common import CallLimits
 from generators.core.errors import LLMUnavailableError
-from generators.paths.llm.backend import LLMReply
+from generators.paths.llm.backend import LLMCall, LLMReply
 from observability.tracing import tracer
-from observability.worker_metrics import LLM_TOKENS
+from observability.worker_metrics import LLM_TOKENS, TOKEN_KINDS
 
 
 class _Closable(Protocol):
@@ -44,7 +44,8 @@ class SDKBackend(ABC, Generic[ClientT]):
         self._model = model
         self._limits = limits
         self._client: ClientT | None = None
-        LLM_TOKENS.labels(model)  # the configured model's series exists (at 0) before a call
+        for kind in TOKEN_KINDS:  # the configured model's series exist (at 0) before a call
+            LLM_TOKENS.labels(model, kind)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(model={self._model!r}, base_url={self._base_url!r})"
@@ -56,6 +57,11 @@ class SDKBackend(ABC, Generic[ClientT]):
     @property
     def available(self) -> bool:
         return self._key is not None
+
+    @property
+    def unavailable_detail(self) -> str | None:
+        """Why it cannot be called (no key), naming the setting; None when it has a key."""
+        return None if self._key is not None else f"no API key configured (set {self.key_env})"
 
     def _sdk(self) -> ClientT:
         if self._key is None:
@@ -69,7 +75,7 @@ class SDKBackend(ABC, Generic[ClientT]):
     def _new_client(self, api_key: str) -> ClientT:
         """The SDK's async client for this key, base URL and limits."""
 
-    async def complete(self, system: str, prompt: str, json_schema: dict[str, Any]) -> LLMReply:
+    async def complete(self, call: LLMCall) -> LLMReply:
         """One model call (the SDK's retries included), in a span named as OpenTelemetry's
         GenAI conventions say; its tokens are counted under the configured model's name."""
         with tracer.start_as_current_span(
@@ -82,19 +88,26 @@ class SDKBackend(ABC, Generic[ClientT]):
                 "server.address": urlsplit(self._base_url).hostname or "",
             },
         ) as span:
-            reply = await self._complete(system, prompt, json_schema)
+            reply = await self._complete(call)
             span.set_attributes(
                 {
                     "gen_ai.response.model": reply.model,
                     "gen_ai.usage.input_tokens": reply.input_tokens,
+                    "gen_ai.usage.cache_read.input_tokens": reply.cached_input_tokens,
+                    "gen_ai.usage.cache_creation.input_tokens": reply.cache_write_tokens,
                     "gen_ai.usage.output_tokens": reply.output_tokens,
                 }
             )
-        LLM_TOKENS.labels(self._model).inc(reply.input_tokens + reply.output_tokens)
+        cached, written = reply.cached_input_tokens, reply.cache_write_tokens
+        tokens = LLM_TOKENS.labels
+        tokens(self._model, "input").inc(max(reply.input_tokens - cached - written, 0))
+        tokens(self._model, "cache_read").inc(cached)
+        tokens(self._model, "cache_write").inc(written)
+        tokens(self._model, "output").inc(reply.output_tokens)
         return reply
 
     @abstractmethod
-    async def _complete(self, system: str, prompt: str, json_schema: dict[str, Any]) -> LLMReply:
+    async def _complete(self, call: LLMCall) -> LLMReply:
         """The SDK call itself, its errors mapped into the error tree."""
 
     async def close(self) -> None:

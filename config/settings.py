@@ -242,6 +242,22 @@ class LLMSettings(_Group):
     default_batch_size: int = Field(default=50, ge=1)
     retailer_name: str = "Macy's"
     domain_knowledge_path: Path | None = None
+    #: Each backend's circuit breaker: this many outages in a row (timeouts, no connection,
+    #: 408/409/429/5xx) open it; it refuses calls for `llm_breaker_open_s`, doubled by each
+    #: failed probe up to `llm_breaker_max_open_s` (a longer `Retry-After` is honoured up to it).
+    llm_breaker_failures: int = Field(default=3, ge=1)
+    llm_breaker_open_s: float = Field(default=15.0, gt=0)
+    llm_breaker_max_open_s: float = Field(default=120.0, gt=0)
+
+    @model_validator(mode="after")
+    def _breaker_cool_down_can_grow(self) -> LLMSettings:
+        if self.llm_breaker_max_open_s < self.llm_breaker_open_s:
+            msg = (
+                f"llm_breaker_max_open_s ({self.llm_breaker_max_open_s:g}) is below "
+                f"llm_breaker_open_s ({self.llm_breaker_open_s:g})"
+            )
+            raise ValueError(msg)
+        return self
 
 
 class Settings(

@@ -15,7 +15,9 @@ def metadata_to_proto(metadata: Mapping[str, Any]) -> pb.GenerationMetadata:
     """The final chunk's metadata (the Avro `GenerationMetadata`) as the proto's: every field the
     proto has, by name (the event's `record_count` travels in the response itself)."""
     names = pb.GenerationMetadata.DESCRIPTOR.fields_by_name
-    return pb.GenerationMetadata(**{name: metadata[name] for name in names})
+    values = {name: metadata[name] for name in names if name != "llm_batches"}
+    batches = [pb.LLMBatch(**batch) for batch in metadata["llm_batches"]]
+    return pb.GenerationMetadata(**values, llm_batches=batches)
 
 
 def schema_info(schema: EntitySchema) -> pb.SchemaInfo:

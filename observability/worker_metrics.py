@@ -1,4 +1,5 @@
-"""The worker's series: the specification's six, its consumer lag, the requests in hand."""
+"""The worker's series: the specification's six, its consumer lag, the requests in hand, and
+the LLM backends' circuit breakers."""
 
 from __future__ import annotations
 
@@ -19,8 +20,22 @@ GENERATION_SECONDS = Histogram(
 )
 LLM_TOKENS = Counter(
     "testdata_llm_tokens_used",
-    "Tokens the LLM APIs reported (input and output), by model.",
-    ["model"],
+    "Tokens the LLM APIs reported, by model and kind: `input` (prompt tokens neither read from "
+    "nor written to the prompt cache), `cache_read`, `cache_write` and `output`; the kinds add "
+    "up to every token.",
+    ["model", "kind"],
+)
+#: The `kind` label values of `LLM_TOKENS`.
+TOKEN_KINDS = ("input", "cache_read", "cache_write", "output")
+LLM_CIRCUIT_STATE = Gauge(
+    "testdata_llm_circuit_state",
+    "Each LLM backend's circuit breaker: 0 closed, 1 half-open (a probe call), 2 open (skipped).",
+    ["backend"],
+)
+LLM_CIRCUIT_OPENED = Counter(
+    "testdata_llm_circuit_opened",
+    "Times each LLM backend's circuit breaker opened (a failed probe opens it again).",
+    ["backend"],
 )
 RECORDS = Counter(
     "testdata_records_generated",

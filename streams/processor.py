@@ -311,4 +311,9 @@ def _metadata(
         "record_count": total,
         "seed": seed,
         "fallbacks": list(outcome.fallbacks),
+        "llm_input_tokens": outcome.tokens.input,
+        "llm_cached_input_tokens": outcome.tokens.cached,
+        "llm_cache_write_tokens": outcome.tokens.cache_write,
+        "llm_output_tokens": outcome.tokens.output,
+        "llm_batches": [dict(batch) for batch in outcome.batches],
     }

@@ -1,9 +1,11 @@
 """The worker's composition root: the edge clients (LLM SDKs, Weaviate) and the generation paths,
-built once from their settings groups. The paths only see `LLMBackend` and `PatternStore`."""
+built once from their settings groups. The paths only see `LLMBackend` and `PatternStore`; each
+LLM backend comes behind its own circuit breaker, whose state changes become the worker's
+`testdata_llm_circuit_*` series here (generation imports no observability)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from clients._common import CallLimits
 from clients.anthropic_backend import AnthropicBackend
@@ -16,14 +18,21 @@ from generators.core.knowledge import PatternStore
 from generators.core.protocol import Generator
 from generators.paths.hybrid.generator import HybridGenerator
 from generators.paths.llm.backend import LLMBackend
+from generators.paths.llm.breaker import BreakerPolicy, CircuitBreaker, CircuitState
 from generators.paths.llm.generator import LLMGenerator, LLMOptions
+from generators.paths.llm.guarded import GuardedBackend
 from generators.paths.llm.prompts.system import build_system_prompt
 from generators.paths.rag.generator import RAGGenerator
 from generators.paths.traditional.generator import TraditionalGenerator
+from observability.worker_metrics import LLM_CIRCUIT_OPENED, LLM_CIRCUIT_STATE
+
+#: `testdata_llm_circuit_state`'s value for each state (alerts compare it with 2).
+CIRCUIT_GAUGE = {CircuitState.CLOSED: 0, CircuitState.HALF_OPEN: 1, CircuitState.OPEN: 2}
 
 
-def llm_backends(llm: LLMSettings) -> list[AnthropicBackend | OpenAICompatibleBackend]:
-    """Claude first, then the OpenAI-compatible endpoint (vLLM), unless local comes first."""
+def llm_backends(llm: LLMSettings) -> list[GuardedBackend]:
+    """Claude first, then the OpenAI-compatible endpoint (vLLM), unless local comes first; each
+    behind a circuit breaker of its own that lasts as long as the worker."""
     limits = CallLimits(
         max_tokens=llm.claude_max_tokens,
         temperature=llm.claude_temperature,
@@ -43,7 +52,31 @@ def llm_backends(llm: LLMSettings) -> list[AnthropicBackend | OpenAICompatibleBa
         model=llm.vllm_model,
         limits=limits,
     )
-    return [local, claude] if llm.use_local_llm else [claude, local]
+    policy = BreakerPolicy(
+        failures_to_open=llm.llm_breaker_failures,
+        open_s=llm.llm_breaker_open_s,
+        max_open_s=llm.llm_breaker_max_open_s,
+    )
+    ordered: list[LLMBackend] = [local, claude] if llm.use_local_llm else [claude, local]
+    return [
+        GuardedBackend(backend, CircuitBreaker(policy, on_change=_circuit_metrics(backend.name)))
+        for backend in ordered
+    ]
+
+
+def _circuit_metrics(backend: str) -> Callable[[CircuitState], None]:
+    """What a breaker's state changes do to `backend`'s series, which exist (closed, never
+    opened) from the start."""
+    state = LLM_CIRCUIT_STATE.labels(backend)
+    opened = LLM_CIRCUIT_OPENED.labels(backend)
+    state.set(CIRCUIT_GAUGE[CircuitState.CLOSED])
+
+    def changed(new: CircuitState) -> None:
+        state.set(CIRCUIT_GAUGE[new])
+        if new is CircuitState.OPEN:
+            opened.inc()
+
+    return changed
 
 
 def knowledge_store(rag: RAGSettings, embedder: Embedder | None = None) -> WeaviatePatternStore:

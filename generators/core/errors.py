@@ -30,7 +30,8 @@ AgentError                      root; anything else that escapes is a bug (INTER
 └── LLMError                    a model backend could not serve a batch (`reason`); the fallback
     │                           chain moves on, so callers never see these
     ├── LLMUnavailableError     no API key: never called
-    ├── LLMCallError            the API failed after the SDK's retries
+    │   └── LLMCircuitOpenError the backend's circuit breaker refused the call: never called
+    ├── LLMCallError            the API failed after the SDK's retries (`status`, `retry_after_s`)
     │   └── LLMTimeoutError
     ├── LLMRefusalError
     └── LLMOutputError          unparseable or invalid output on every attempt
@@ -232,6 +233,7 @@ class FallbackReason(StrEnum):
     REFUSAL = "refusal"
     INVALID_OUTPUT = "invalid_output"
     API_ERROR = "api_error"
+    CIRCUIT_OPEN = "circuit_open"
     NOTHING_FOR_LLM = "nothing_for_llm"
 
 
@@ -247,14 +249,26 @@ class LLMUnavailableError(LLMError):
     reason = FallbackReason.MISSING_KEY
 
 
+class LLMCircuitOpenError(LLMUnavailableError):
+    """The backend's circuit breaker refused the call after repeated outages: it was never
+    called. A kind of unavailable, but its own reason, so the metadata does not blame a key."""
+
+    reason = FallbackReason.CIRCUIT_OPEN
+
+
 class LLMCallError(LLMError):
-    """The API answered with an error, or not at all, after the client's own retries."""
+    """The API answered with an error, or not at all, after the client's own retries. `status`
+    is the HTTP status (None: no HTTP answer at all), `retry_after_s` how long the server asked
+    the client to wait (its `retry-after` headers), which the circuit breaker honours."""
 
     reason = FallbackReason.API_ERROR
 
-    def __init__(self, message: str, *, status: int | None = None) -> None:
+    def __init__(
+        self, message: str, *, status: int | None = None, retry_after_s: float | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
+        self.retry_after_s = retry_after_s
 
 
 class LLMTimeoutError(LLMCallError):
@@ -268,13 +282,15 @@ class LLMRefusalError(LLMError):
 
 
 class LLMOutputError(LLMError):
-    """Output that could not be parsed, or records that failed validation on every attempt."""
+    """Output that could not be parsed, or records that failed validation on every attempt;
+    `kept` counts the records of the batch the backend did write validly meanwhile."""
 
     reason = FallbackReason.INVALID_OUTPUT
 
-    def __init__(self, message: str, problems: tuple[str, ...] = ()) -> None:
+    def __init__(self, message: str, problems: tuple[str, ...] = (), *, kept: int = 0) -> None:
         super().__init__(message)
         self.problems = problems
+        self.kept = kept
 
 
 # --- what a caller sees -----------------------------------------------------------------------

@@ -10,10 +10,10 @@ module plus one line there.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 from generators.core.knowledge import RetrievedContext
 from generators.core.record import Record
@@ -64,13 +64,42 @@ def no_signals(_request: GenerationRequest) -> Sequence[Signal]:
 
 
 @dataclass(frozen=True, slots=True)
+class TokenUsage:
+    """Model tokens as the APIs reported them: every prompt token (`input`), of which `cached`
+    were read from the provider's prompt cache and `cache_write` written to it, and `output`."""
+
+    input: int = 0
+    cached: int = 0
+    cache_write: int = 0
+    output: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.input + self.output
+
+    def __add__(self, other: TokenUsage) -> TokenUsage:
+        return TokenUsage(
+            self.input + other.input,
+            self.cached + other.cached,
+            self.cache_write + other.cache_write,
+            self.output + other.output,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class PathOutcome:
     """What a run actually did, for the answer's metadata: the path that made the records
-    (a fallback may differ from the one routed to), tokens spent, and each fallback and why."""
+    (a fallback may differ from the one routed to), tokens spent, each fallback and why, and
+    per model batch how its records were obtained (`BatchReport.as_dict`)."""
 
     path_used: str
-    tokens_used: int = 0
+    tokens: TokenUsage = TokenUsage()
     fallbacks: tuple[str, ...] = ()
+    batches: tuple[Mapping[str, Any], ...] = ()
+
+    @property
+    def tokens_used(self) -> int:
+        return self.tokens.total
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ subtotal, tax at the skeleton's own rate, total), and what basket scenario names
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from random import Random
 from typing import Any
 
@@ -186,23 +186,25 @@ def _tax_at_skeleton_rate(subtotal: int, skeleton: Record) -> int:
     return (subtotal * rate + 50_000) // 100_000
 
 
-def basket_scenario_problems(records: Sequence[Record]) -> list[str]:
-    """What a cart's or order's scenario asks of its items: `single_item`, `high_value`..."""
+def basket_scenario_arrays(scenario: str) -> Mapping[str, tuple[int, int]]:
+    """How many items a basket of this scenario holds: exactly 0 or 1 for `empty` and `single`
+    ones, else the usual 1..5, so a model cannot run away with its `items`."""
+    return {"items": basket_shape(scenario).item_bounds}
+
+
+def basket_scenario_problems(record: Mapping[str, Any]) -> list[str]:
+    """What a cart's or order's scenario asks of its items (`single_item`, `high_value`...)
+    that this record breaks."""
     problems = []
-    for position, record in enumerate(records):
-        scenario = str(record.get("_scenario"))
-        shape = basket_shape(scenario)
-        items = record.get("items")
-        count = len(items) if isinstance(items, list) else 0
-        if shape.item_count is not None and count != shape.item_count:
-            problems.append(
-                f"record {position} ({scenario}): needs exactly {shape.item_count} items, "
-                f"got {count}"
-            )
-        subtotal = rounded_cents(record.get("subtotal")) or 0
-        if shape.high_value and subtotal <= HIGH_VALUE_CENTS:
-            problems.append(
-                f"record {position} ({scenario}): items must add up to more than "
-                f"${dollars(HIGH_VALUE_CENTS):.2f}, got ${dollars(subtotal):.2f}"
-            )
+    shape = basket_shape(str(record.get("_scenario")))
+    items = record.get("items")
+    count = len(items) if isinstance(items, list) else 0
+    if shape.item_count is not None and count != shape.item_count:
+        problems.append(f"needs exactly {shape.item_count} items, got {count}")
+    subtotal = rounded_cents(record.get("subtotal")) or 0
+    if shape.high_value and subtotal <= HIGH_VALUE_CENTS:
+        problems.append(
+            f"items must add up to more than ${dollars(HIGH_VALUE_CENTS):.2f}, "
+            f"got ${dollars(subtotal):.2f}"
+        )
     return problems

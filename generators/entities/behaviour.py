@@ -3,13 +3,14 @@
 A predefined entity's package holds its declaration (`__init__`, read by every process) and its
 behaviour (`behaviour.py`, `BEHAVIOUR`), loaded only by the worker: how a record is built, which
 coherence rules a record must keep, which edge cases the entity has, what code recomputes after
-a model or a retrieved pattern rewrote some fields, and what its scenario names ask of a model.
+a model or a retrieved pattern rewrote some fields, and what its scenario names ask of a model
+(as problems to quote, and as array lengths its JSON schema can fix).
 Custom schemas have a behaviour too (`generators.entities.custom`), built field by field.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from random import Random
 from typing import Any
@@ -26,8 +27,11 @@ EdgeCase = Callable[[Record, Random, int], bool]
 EdgeCases = Callable[[EntitySchema, int], list[tuple[str, EdgeCase]]]
 #: Recomputes what follows from rewritten fields (sums, emails): (record, its skeleton).
 Repair = Callable[[Record, Record], None]
-#: What a batch's scenario names ask that its records fail, as problems to quote to a model.
-ScenarioProblems = Callable[[Sequence[Record]], list[str]]
+#: What its scenario name asks that a record fails, as problems to quote to a model.
+ScenarioProblems = Callable[[Mapping[str, Any]], list[str]]
+#: The item counts a scenario name fixes for the record's arrays, by field path: what the
+#: model's JSON schema can say exactly (`single_item` carts: `{"items": (1, 1)}`).
+ScenarioArrays = Callable[[str], Mapping[str, tuple[int, int]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +44,7 @@ class EntityBehaviour:
     edge_cases: EdgeCases
     repair: Repair
     scenario_problems: ScenarioProblems
+    scenario_arrays: ScenarioArrays
 
 
 def no_checks(_record: Mapping[str, Any]) -> Iterator[tuple[str, bool]]:
@@ -51,6 +56,11 @@ def nothing_derived(_record: Record, _skeleton: Record) -> None:
     """No field follows from another."""
 
 
-def no_scenario_problems(_records: Sequence[Record]) -> list[str]:
+def no_scenario_problems(_record: Mapping[str, Any]) -> list[str]:
     """Scenario names ask nothing of the records' content."""
     return []
+
+
+def no_scenario_arrays(_scenario: str) -> Mapping[str, tuple[int, int]]:
+    """Scenario names fix no array's length."""
+    return {}

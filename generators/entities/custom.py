@@ -7,6 +7,7 @@ from __future__ import annotations
 from generators.entities.behaviour import (
     EntityBehaviour,
     no_checks,
+    no_scenario_arrays,
     no_scenario_problems,
     nothing_derived,
 )
@@ -19,4 +20,5 @@ CUSTOM = EntityBehaviour(
     edge_cases=custom_edge_cases,
     repair=nothing_derived,
     scenario_problems=no_scenario_problems,
+    scenario_arrays=no_scenario_arrays,
 )

@@ -37,6 +37,13 @@ class BasketShape:
     item_count: int | None  # None: the usual 1..5
     high_value: bool
 
+    @property
+    def item_bounds(self) -> tuple[int, int]:
+        """The fewest and most items such a basket holds."""
+        if self.item_count is not None:
+            return self.item_count, self.item_count
+        return min(_USUAL_ITEM_COUNT.table), max(_USUAL_ITEM_COUNT.table)
+
 
 def basket_shape(scenario: str) -> BasketShape:
     if names(scenario, "empty"):

@@ -17,7 +17,7 @@ from pydantic import SecretStr
 
 from contracts._proto import test_data_pb2 as pb
 from contracts._proto import test_data_pb2_grpc as pb_grpc
-from testing.llm_servers import StubLLMServer
+from testing.llm_servers import StubLLMServer, mislabelling_reply
 from testing.requests import req_001
 from testing.stack import isolated_settings, running_stack
 
@@ -123,3 +123,37 @@ async def test_with_both_down_traditional_answers_and_the_metadata_says_why() ->
     assert any(f.startswith("openai-compatible:") for f in fallbacks)
     assert response.metadata.llm_tokens_used == 0
     assert_coherent_carts(json.loads(response.data))
+
+
+async def test_an_imperfect_model_answers_req_001_and_the_metadata_reports_tokens_by_kind() -> None:
+    """A model that files 30% of its records under the wrong scenario still writes req-001
+    (exact counts, exact cart math, no fallback), and a longer request reads its prompt prefix
+    from the provider's cache: the metadata reports input, cached and output tokens as the API
+    did, and per batch how the records were obtained. (The local server counts words as
+    tokens: its minimum cacheable prefix is lowered to match.)"""
+    async with (
+        StubLLMServer(
+            "anthropic", default=mislabelling_reply(0.3, seed=11), min_cacheable_tokens=256
+        ) as claude,
+        StubLLMServer("openai") as local,
+        stack_with_llms(claude.base_url, local.base_url) as stub,
+    ):
+        carts = await stub.GenerateData(req_001(), timeout=60)
+        before = claude.reported_cached_tokens, claude.reported_input_tokens
+        many = await stub.GenerateData(
+            pb.GenerateRequest(entity="cart", count=120, hints=["coherent"]), timeout=120
+        )
+        cached = claude.reported_cached_tokens - before[0]
+        prompt_tokens = claude.reported_input_tokens - before[1]
+
+    assert carts.metadata.generation_path == "llm" and list(carts.metadata.fallbacks) == []
+    assert_coherent_carts(json.loads(carts.data))
+    (batch,) = carts.metadata.llm_batches
+    assert batch.traditional == 0 and batch.repaired > 0
+    meta = many.metadata
+    assert meta.generation_path == "llm"
+    assert meta.llm_cached_input_tokens == cached > 0
+    assert meta.llm_input_tokens == prompt_tokens > cached
+    assert meta.llm_tokens_used == meta.llm_input_tokens + meta.llm_output_tokens
+    assert [b.first_index for b in meta.llm_batches] == [0, 50, 100]
+    assert sum(b.kept + b.repaired for b in meta.llm_batches) == 120

@@ -13,6 +13,8 @@ from pydantic import SecretStr
 
 from clients.anthropic_backend import AnthropicBackend
 from generators.core.knowledge import PatternQuery
+from generators.paths.llm.backend import LLMCall
+from observability.worker_metrics import TOKEN_KINDS
 from testing.llm_servers import StubLLMServer
 from testing.weaviate import InspectableStore
 
@@ -44,26 +46,41 @@ def only(finished: tuple[ReadableSpan, ...], prefix: str) -> ReadableSpan:
     return span
 
 
-async def test_an_llm_call_is_a_span_with_its_model_and_tokens_counted_by_model(
+async def test_an_llm_call_is_a_span_with_its_model_and_tokens_counted_by_kind(
     spans: InMemorySpanExporter,
 ) -> None:
     model = "claude-span-test"
-    tokens_before = REGISTRY.get_sample_value("testdata_llm_tokens_used_total", {"model": model})
-    async with StubLLMServer("anthropic") as server:
+
+    def counted(kind: str) -> float:
+        labels = {"model": model, "kind": kind}
+        return REGISTRY.get_sample_value("testdata_llm_tokens_used_total", labels) or 0.0
+
+    before = {kind: counted(kind) for kind in TOKEN_KINDS}
+    call = LLMCall("system", "carts " * 200, "three carts", {"type": "object"}, 256)
+    async with StubLLMServer("anthropic", min_cacheable_tokens=100) as server:
         backend = AnthropicBackend(
             api_key=SecretStr("sk-test"), base_url=server.base_url, model=model
         )
-        reply = await backend.complete("system", "three carts", {"type": "object"})
+        first = await backend.complete(call)
+        second = await backend.complete(call)
         await backend.close()
 
-    span = only(spans.get_finished_spans(), "chat ")
+    span = [s for s in spans.get_finished_spans() if s.name.startswith("chat ")][-1]
     attributes = span.attributes or {}
     assert span.name == f"chat {model}" and span.kind is trace.SpanKind.CLIENT
     assert attributes["gen_ai.request.model"] == model
-    assert attributes["gen_ai.usage.input_tokens"] == reply.input_tokens > 0
-    assert attributes["gen_ai.usage.output_tokens"] == reply.output_tokens > 0
-    tokens = REGISTRY.get_sample_value("testdata_llm_tokens_used_total", {"model": model})
-    assert tokens == (tokens_before or 0) + reply.input_tokens + reply.output_tokens
+    assert attributes["gen_ai.usage.input_tokens"] == second.input_tokens > 0
+    assert attributes["gen_ai.usage.cache_read.input_tokens"] == second.cached_input_tokens > 0
+    assert attributes["gen_ai.usage.output_tokens"] == second.output_tokens > 0
+    assert first.cache_write_tokens == second.cached_input_tokens  # written once, then read
+    grew = {kind: counted(kind) - before[kind] for kind in TOKEN_KINDS}
+    assert grew == {
+        "input": first.input_tokens + second.input_tokens
+        - first.cache_write_tokens - second.cached_input_tokens,
+        "cache_read": second.cached_input_tokens,
+        "cache_write": first.cache_write_tokens,
+        "output": first.output_tokens + second.output_tokens,
+    }  # fmt: skip
 
 
 async def test_a_knowledge_retrieval_is_a_span_with_what_it_found(

@@ -6,6 +6,7 @@ patched. No Kafka needed.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections import Counter
@@ -24,13 +25,19 @@ from generators.core.protocol import RunContext
 from generators.core.record import Record
 from generators.core.request import GenerationRequest, Scenario
 from generators.entities.registry import resolve_schema
-from generators.paths.llm.backend import LLMBackend
+from generators.paths.llm.backend import LLMBackend, LLMCall
 from generators.paths.llm.generator import LLMGenerator, LLMRun
 from generators.paths.traditional.generator import TraditionalGenerator
 from generators.quality.coherence import CoherenceTracker
 from streams.wiring import llm_backends
 from testing.generation import generate_all
-from testing.llm_servers import ScriptedReply, StubLLMServer, request_prompt, synthesize_reply
+from testing.llm_servers import (
+    ScriptedReply,
+    StubLLMServer,
+    request_prompt,
+    request_schema,
+    synthesize_reply,
+)
 
 KEY = SecretStr("sk-test-not-a-real-key")
 REQ_001 = GenerationRequest(
@@ -80,9 +87,13 @@ def assert_req_001_shape(records: list[Record]) -> None:
 
 def invalid_then(body: dict[str, Any]) -> ScriptedReply:
     reply = synthesize_reply(body)
-    assert reply.records is not None
-    reply.records[0]["items"][0]["quantity"] = 0  # breaks items.quantity: min 1
+    assert reply.by_scenario is not None
+    first = next(iter(reply.by_scenario.values()))
+    first[0]["items"][0]["quantity"] = 0  # breaks items.quantity: min 1
     return reply
+
+
+CALL = LLMCall("s", "stable", "batch", {"type": "object", "properties": {}}, 64)
 
 
 async def test_claude_valid_output_tokens_equal_server_usage() -> None:
@@ -92,20 +103,24 @@ async def test_claude_valid_output_tokens_equal_server_usage() -> None:
     report = llm_run.report
     assert llm_run.outcome.path_used == "llm" and report.backends_used == ["claude"]
     assert report.tokens_used == server.reported_tokens > 0
-    assert report.input_tokens == server.reported_input_tokens
+    assert report.tokens.input == server.reported_input_tokens
     body = server.requests[0]
     assert body["tool_choice"] == {"type": "tool", "name": "emit_records"}
-    assert body["tools"][0]["input_schema"]["properties"]["records"]["minItems"] == 10
+    groups = body["tools"][0]["input_schema"]["properties"]["records"]["properties"]
+    assert {name: g["maxItems"] for name, g in groups.items()} == {
+        "happy_path": 7,
+        "high_value": 2,
+        "single_item": 1,
+    }
     assert body["model"] == "claude-sonnet-4-20250514" and body["temperature"] == 0.7
+    assert 0 < body["max_tokens"] < 4096  # sized from the schema, under the configured cap
     assert all(r["_shopping_occasion"] for r in records)
 
 
 async def test_claude_fenced_json_text_is_parsed() -> None:
     def fenced(body: dict[str, Any]) -> ScriptedReply:
-        records = synthesize_reply(body).records
-        import json
-
-        return ScriptedReply(text=f"Here you go:\n```json\n{json.dumps(records)}\n```\nThanks")
+        answer = json.dumps(synthesize_reply(body).answer())
+        return ScriptedReply(text=f"Here you go:\n```json\n{answer}\n```\nThanks")
 
     async with StubLLMServer("anthropic", [fenced]) as server:
         records, llm_run = await run([claude(server)])
@@ -120,12 +135,15 @@ async def test_malformed_then_valid_retries_once_and_the_worker_log_says_so(
     async with StubLLMServer("anthropic", [ScriptedReply(text='[{"items": [')]) as server:
         records, llm_run = await run([claude(server)])
     assert_req_001_shape(records)
-    assert llm_run.report.retries == 1 and len(server.requests) == 2
+    report = llm_run.report
+    assert report.retries == 1 and len(server.requests) == 2
     assert "REJECTED" in request_prompt(server.requests[1])
-    assert llm_run.report.tokens_used == server.reported_tokens
+    assert report.tokens_used == server.reported_tokens
     assert (
-        f"10 records written by claude with template {llm_run.report.template} "
-        f"(2 calls, 1 retries, {server.reported_tokens} tokens); "
+        f"10 records written by claude with template {report.template} "
+        f"(0 kept, 0 re-labelled, 10 re-asked; 2 calls, 1 retries, "
+        f"{server.reported_input_tokens} input tokens of which {server.reported_cached_tokens} "
+        f"cached, {server.reported_output_tokens} output); "
         "0 records kept their traditional values; 0 fallbacks"
     ) in caplog.text
 
@@ -135,22 +153,37 @@ async def test_invalid_records_then_valid_quotes_the_problem() -> None:
         records, llm_run = await run([vllm(server)])
     assert_req_001_shape(records)
     retry_prompt = request_prompt(server.requests[1])
-    assert "- record 0 (happy_path): items.quantity: min" in retry_prompt
+    assert '- scenario "happy_path", record 0: items.quantity: min' in retry_prompt
     assert llm_run.report.retries == 1
     assert llm_run.report.tokens_used == server.reported_tokens
+    retry_groups = request_schema(server.requests[1])["properties"]["records"]["properties"]
+    assert {name: g["maxItems"] for name, g in retry_groups.items()} == {"happy_path": 1}
+    assert {**llm_run.outcome.batches[0], "backends": None} == {
+        "first_index": 0,
+        "records": 10,
+        "backends": None,
+        "calls": 2,
+        "kept": 9,
+        "repaired": 0,
+        "reasked": 1,
+        "traditional": 0,
+    }
 
 
-async def test_invalid_three_times_falls_back_to_next_backend() -> None:
+async def test_a_record_invalid_three_times_goes_alone_to_the_next_backend() -> None:
     async with (
         StubLLMServer("anthropic", default=invalid_then) as bad,
         StubLLMServer("openai") as good,
     ):
         records, llm_run = await run([claude(bad), vllm(good)])
     assert_req_001_shape(records)
-    assert len(bad.requests) == 3
+    assert len(bad.requests) == 3 and len(good.requests) == 1
     step = llm_run.report.steps[0]
     assert (step.backend, step.reason) == ("claude", FallbackReason.INVALID_OUTPUT)
-    assert llm_run.report.backends_used == ["openai-compatible"]
+    assert "1 of 10 records still invalid after 3 attempts" in step.detail
+    assert llm_run.report.backends_used == ["claude", "openai-compatible"]
+    good_groups = request_schema(good.requests[0])["properties"]["records"]["properties"]
+    assert {name: g["maxItems"] for name, g in good_groups.items()} == {"happy_path": 1}
     assert llm_run.report.tokens_used == bad.reported_tokens + good.reported_tokens
 
 
@@ -192,7 +225,7 @@ async def test_total_deadline_bounds_a_long_retry_after() -> None:
     async with StubLLMServer("anthropic", [limited]) as server:
         backend = claude(server, total_timeout_s=0.5)
         with pytest.raises(LLMTimeoutError):
-            await backend.complete("s", "p", {"type": "object", "properties": {}})
+            await backend.complete(CALL)
 
 
 async def test_500s_until_traditional() -> None:
@@ -246,8 +279,8 @@ async def test_the_sdks_variables_reach_the_backends_through_settings_only(
         monkeypatch.setenv("LLM_MAX_RETRIES", "0")
         claude_backend, local = llm_backends(Settings(_env_file=None).llm)  # type: ignore[call-arg]
         assert claude_backend.available and "sk-env-secret" not in repr(claude_backend)
-        await claude_backend.complete("s", "p", {"type": "object", "properties": {}})
-        await local.complete("s", "p", {"type": "object"})
+        await claude_backend.complete(CALL)
+        await local.complete(CALL)
         assert len(a_server.requests) == 1 and len(o_server.requests) == 1
 
         unconfigured = AnthropicBackend(base_url=a_server.base_url)
@@ -255,7 +288,7 @@ async def test_the_sdks_variables_reach_the_backends_through_settings_only(
         async with StubLLMServer("anthropic") as explicit:
             settings = Settings(_env_file=None, anthropic_base_url=explicit.base_url)  # type: ignore[call-arg]
             backend = llm_backends(settings.llm)[0]
-            await backend.complete("s", "p", {"type": "object", "properties": {}})
+            await backend.complete(CALL)
             assert len(explicit.requests) == 1 and len(a_server.requests) == 1
 
 

@@ -210,4 +210,7 @@ async def test_a_path_without_a_key_is_routed_around_and_the_reason_says_why() -
     metadata = publisher.chunks()[-1]["metadata"]
     assert metadata["generation_path"] == "traditional"
     assert "wanted llm" in metadata["routing_reason"]
-    assert "no API key configured for openai-compatible" in metadata["routing_reason"]
+    assert (
+        "openai-compatible: no API key configured (set OPENAI_API_KEY)"
+        in metadata["routing_reason"]
+    )

@@ -28,7 +28,7 @@ from generators.knowledge.learning import (
     rated_patterns,
 )
 from generators.knowledge.query import pattern_query, prefer_quality
-from generators.paths.llm.record_checks import record_problems
+from generators.paths.llm.record_checks import RecordChecks
 from generators.paths.rag.adapter import SOURCE_TAG
 from generators.paths.rag.generator import RAGGenerator
 from generators.paths.rag.overlay import overlay
@@ -72,7 +72,8 @@ async def test_defect_triggers_are_carried_by_the_records_with_fresh_unique_ids(
     assert len(named) == len(born) == 10
     assert all(r["first_name"] == UNICODE_NAME["first_name"] for r in named)
     assert all(r["date_of_birth"] == "2000-02-29" for r in born)
-    assert record_problems(records, predefined_schema("user")) == []
+    checks = RecordChecks(predefined_schema("user"))
+    assert [p for r in records for p in checks.problems(r)] == []
 
 
 async def test_a_pattern_over_a_cart_keeps_the_cart_math_exact() -> None:
@@ -115,7 +116,8 @@ def test_values_outside_the_rules_become_the_nearest_bound_or_are_dropped() -> N
     assert laid is not None
     assert laid["items"][0]["quantity"] == 1 and laid["items"][0]["price"] == 0.01
     assert laid["currency"] == "USD" and laid["cart_id"] == "CRT-2025-0000001"
-    assert record_problems([laid], schema) == []
+    checks = RecordChecks(schema)
+    assert [p for r in [laid] for p in checks.problems(r)] == []
 
 
 async def test_production_like_records_follow_the_samples_percentiles() -> None:
@@ -137,7 +139,8 @@ async def test_production_like_records_follow_the_samples_percentiles() -> None:
     methods = Counter(r["method"] for r in records)
     assert set(methods) == {"credit_card", "paypal"}, "values outside the enum are never used"
     assert methods["credit_card"] / 2000 == pytest.approx(0.7, abs=0.05)
-    assert record_problems(records, predefined_schema("payment")) == []
+    checks = RecordChecks(predefined_schema("payment"))
+    assert [p for r in records for p in checks.problems(r)] == []
 
 
 async def test_scenario_overrides_win_over_retrieved_knowledge() -> None:

@@ -22,7 +22,7 @@ import pytest
 from generators.core.request import FieldSpec, FieldType, GenerationRequest
 from generators.core.schema import EntitySchema, children
 from generators.entities.registry import ENTITIES, predefined_schema
-from generators.paths.llm.record_checks import record_problems
+from generators.paths.llm.record_checks import RecordChecks
 from generators.paths.traditional.generator import TraditionalGenerator
 from generators.quality.coherence import CoherenceTracker
 from testing.generation import generate_all
@@ -168,7 +168,7 @@ def test_pattern_data_is_a_valid_complete_record(pattern: dict[str, Any]) -> Non
     data = pattern["data"]
 
     assert list(unknown_paths(data, schema)) == []  # also rules out `_` tags
-    assert record_problems([tagged(data)], schema) == []
+    assert RecordChecks(schema).problems(tagged(data)) == []
 
 
 @pytest.mark.parametrize("pattern", PATTERNS, ids=pattern_id)
@@ -185,7 +185,7 @@ def test_pattern_data_fits_what_its_scenario_name_promises(pattern: dict[str, An
     """`single_item` carts hold one item, `high_value` ones add up to more than $500."""
     record = tagged(pattern["data"]) | {"_scenario": pattern["scenario"]}
 
-    assert record_problems([record], predefined_schema(pattern["entity"])) == []
+    assert RecordChecks(predefined_schema(pattern["entity"])).problems(record) == []
 
 
 # --- defects --------------------------------------------------------------------------------
@@ -219,13 +219,13 @@ def test_defect_trigger_names_only_schema_fields(defect: dict[str, Any]) -> None
 async def test_defect_trigger_over_a_generated_record_is_valid(defect: dict[str, Any]) -> None:
     schema = predefined_schema(defect["entity"])
     base = await generated_record(defect["entity"])
-    assert record_problems([base], schema) == []
+    assert RecordChecks(schema).problems(base) == []
 
     for position, variant in enumerate(triggers(defect)):
         merged = deep_merge(base, variant)
         merged["_index"] = position
 
-        assert record_problems([merged], schema) == []
+        assert RecordChecks(schema).problems(merged) == []
 
 
 # --- production samples ---------------------------------------------------------------------
@@ -248,7 +248,7 @@ def test_sample_record_is_valid_and_coherent(sample: dict[str, Any]) -> None:
     tracker.add([record])
 
     assert list(unknown_paths(sample["anonymized_data"], schema)) == []
-    assert record_problems([record], schema) == []
+    assert RecordChecks(schema).problems(record) == []
     assert tracker.violations == Counter()
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pydantic import SecretStr
+import pytest
+from pydantic import SecretStr, ValidationError
 
 from config import Settings
 from config.settings import (
@@ -53,3 +54,8 @@ def test_the_env_example_names_every_setting() -> None:
     listed = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", ENV_EXAMPLE.read_text(), re.MULTILINE))
 
     assert {name.upper() for name in Settings.model_fields} <= listed
+
+
+def test_a_breaker_cool_down_that_cannot_grow_is_refused_naming_both_settings() -> None:
+    with pytest.raises(ValidationError, match=r"llm_breaker_max_open_s \(10\) is below"):
+        LLMSettings(llm_breaker_open_s=15, llm_breaker_max_open_s=10)

@@ -14,6 +14,7 @@ from generators.core.record import Record
 from generators.core.schema import EntitySchema
 from generators.entities.basket import (
     BasketEdgeCases,
+    basket_scenario_arrays,
     basket_scenario_problems,
     recompute_money,
     sum_of_items,
@@ -249,4 +250,5 @@ BEHAVIOUR = EntityBehaviour(
     edge_cases=edge_cases,
     repair=recompute_money,
     scenario_problems=basket_scenario_problems,
+    scenario_arrays=basket_scenario_arrays,
 )

@@ -15,6 +15,7 @@ from typing import Any
 from generators.core.schema import EntitySchema
 from generators.entities.basket import (
     BasketEdgeCases,
+    basket_scenario_arrays,
     basket_scenario_problems,
     recompute_money,
     sum_of_items,
@@ -156,4 +157,5 @@ BEHAVIOUR = EntityBehaviour(
     edge_cases=edge_cases,
     repair=recompute_money,
     scenario_problems=basket_scenario_problems,
+    scenario_arrays=basket_scenario_arrays,
 )

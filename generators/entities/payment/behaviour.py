@@ -16,7 +16,12 @@ from typing import Any
 
 from generators.core.record import Record
 from generators.core.schema import EntitySchema
-from generators.entities.behaviour import EntityBehaviour, no_scenario_problems, nothing_derived
+from generators.entities.behaviour import (
+    EntityBehaviour,
+    no_scenario_arrays,
+    no_scenario_problems,
+    nothing_derived,
+)
 from generators.entities.payment import CARD_METHODS
 from generators.values.cards import CARD_NETWORKS, brand_of, luhn_valid, make_card_number
 from generators.values.context import YEAR, BuildContext, utc_datetime
@@ -168,4 +173,5 @@ BEHAVIOUR = EntityBehaviour(
     edge_cases=edge_cases,
     repair=nothing_derived,
     scenario_problems=no_scenario_problems,
+    scenario_arrays=no_scenario_arrays,
 )

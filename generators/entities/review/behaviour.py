@@ -15,7 +15,12 @@ from typing import Any
 
 from generators.core.record import Record
 from generators.core.schema import EntitySchema
-from generators.entities.behaviour import EntityBehaviour, no_scenario_problems, nothing_derived
+from generators.entities.behaviour import (
+    EntityBehaviour,
+    no_scenario_arrays,
+    no_scenario_problems,
+    nothing_derived,
+)
 from generators.entities.review import SENTIMENT_RATINGS
 from generators.values.catalogue import ALL_PRODUCTS
 from generators.values.context import YEAR, BuildContext, utc_datetime
@@ -187,4 +192,5 @@ BEHAVIOUR = EntityBehaviour(
     edge_cases=edge_cases,
     repair=nothing_derived,
     scenario_problems=no_scenario_problems,
+    scenario_arrays=no_scenario_arrays,
 )

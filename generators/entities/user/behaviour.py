@@ -16,7 +16,7 @@ from typing import Any
 
 from generators.core.record import Record
 from generators.core.schema import EntitySchema
-from generators.entities.behaviour import EntityBehaviour, no_scenario_problems
+from generators.entities.behaviour import EntityBehaviour, no_scenario_arrays, no_scenario_problems
 from generators.entities.user import TIER_POINTS
 from generators.values.clock import date_iso, utc_iso
 from generators.values.context import YEAR, BuildContext, utc_datetime
@@ -203,4 +203,5 @@ BEHAVIOUR = EntityBehaviour(
     edge_cases=edge_cases,
     repair=recompute_email,
     scenario_problems=no_scenario_problems,
+    scenario_arrays=no_scenario_arrays,
 )

@@ -108,7 +108,7 @@ class HybridRun:
             path = GenerationPath.RAG
         else:
             path = GenerationPath.TRADITIONAL
-        return PathOutcome(path, llm.tokens_used, (*self._fallbacks, *llm.fallbacks))
+        return PathOutcome(path, llm.tokens, (*self._fallbacks, *llm.fallbacks), llm.batches)
 
     def __aiter__(self) -> AsyncIterator[list[Record]]:
         return self._batches()

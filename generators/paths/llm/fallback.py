@@ -1,22 +1,22 @@
 """The fallback chain: backends in order (Claude, then OpenAI-compatible), then traditional.
 
-A backend that fails a batch -- no key, timeout, refusal, API error, invalid output on every
-attempt -- is dropped for the rest of the request and the batch goes to the next one; when none
-is left, `run` returns None and the caller keeps the traditional records. Every step is
-recorded in the report and logged.
+A backend that fails a batch -- no key, an open circuit, timeout, refusal, API error, nothing
+valid on every attempt -- is dropped for the rest of the request and the batch's open records
+go to the next one. A backend that wrote part of the batch but left some records invalid stays
+for later batches: the step is recorded, and the next backend gets only what is left. When none
+is left, the caller keeps the traditional records. Every step is recorded in the report and
+logged.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TypeVar
 
-from generators.core.errors import LLMError, LLMUnavailableError
+from generators.core.errors import LLMError, LLMOutputError
 from generators.paths.llm.backend import LLMBackend
 from generators.paths.llm.report import FallbackStep, LLMReport
 
-T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
@@ -28,34 +28,35 @@ class FallbackChain:
         self._report = report
         self._request_id = request_id
 
-    async def run(
-        self, first_index: int, attempt: Callable[[LLMBackend], Awaitable[T]]
-    ) -> tuple[T, LLMBackend] | None:
-        """`attempt` on the first backend that succeeds; None when every one failed."""
+    async def run(self, first_index: int, fill: Callable[[LLMBackend], Awaitable[None]]) -> bool:
+        """`fill` on each backend in turn until one completes the batch; False when every one
+        failed (what they filled meanwhile stays filled)."""
         for backend in list(self._alive):
             if backend not in self._alive:  # another batch gave up on it meanwhile
                 continue
-            try:
-                if not backend.available:
-                    msg = f"{backend.name} has no API key configured"
-                    raise LLMUnavailableError(msg)
-                return await attempt(backend), backend
+            try:  # an unconfigured or refused backend raises at once, without a call
+                await fill(backend)
             except LLMError as error:
                 self._give_up(backend, error, first_index)
-        return None
+            else:
+                return True
+        return False
 
     def _give_up(self, backend: LLMBackend, error: LLMError, first_index: int) -> None:
         if backend not in self._alive:
             return
-        self._alive.remove(backend)
+        partial = isinstance(error, LLMOutputError) and error.kept > 0
+        if not partial:
+            self._alive.remove(backend)
         step = FallbackStep(backend.name, error.reason, str(error)[:300], first_index)
         self._report.steps.append(step)
-        following = self._alive[0].name if self._alive else "traditional"
+        following = next((b.name for b in self._alive if b is not backend), "traditional")
         log.warning(
-            "request %s: LLM backend %s failed (%s: %s); falling back to %s",
+            "request %s: LLM backend %s failed (%s: %s); %s to %s",
             self._request_id,
             backend.name,
             step.reason.value,
             step.detail,
+            "the rest of the batch goes" if partial else "falling back",
             following,
         )

@@ -3,9 +3,11 @@
 Per batch of `batch_size` records: the skeleton generator (the traditional path's) makes the
 skeletons (so ids, timestamps, `_index` and `_scenario` are exactly what that path would give,
 and `_index` is global across batches), the model writes the judgement fields through structured
-output, code merges and recomputes derived fields, and the records are validated. Invalid
-output is retried at most twice with a prompt quoting the problems, then the next backend is
-tried, then the skeletons themselves are published: the traditional fallback costs nothing.
+output (one array per scenario, exact counts), code merges and recomputes derived fields, and
+each record is validated where it is placed. Valid records are kept, records under the wrong
+scenario re-labelled (`acceptance`), and only the positions still open are asked again, at most
+twice, with their problems named; what one backend leaves open goes to the next, and what none
+fills keeps the skeleton's values: the traditional fallback costs nothing.
 
 Up to `max_in_flight` batches are in flight at once; they are yielded in order as each is ready.
 """
@@ -13,8 +15,9 @@ Up to `max_in_flight` batches are in flight at once; they are yielded in order a
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
-from collections import Counter, deque
+from collections import deque
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 
@@ -23,25 +26,23 @@ from generators.core.protocol import GenerationPath, Generator, PathOutcome, Run
 from generators.core.record import Record
 from generators.core.request import FieldSpec, GenerationRequest
 from generators.core.schema import EntitySchema
-from generators.kinds.overrides import Override, apply_overrides, compile_overrides
-from generators.paths.llm.backend import LLMBackend
+from generators.paths.llm.acceptance import BatchWork
+from generators.paths.llm.backend import LLMBackend, LLMCall
 from generators.paths.llm.division import judgement_fields
 from generators.paths.llm.fallback import FallbackChain
-from generators.paths.llm.json_schema import records_json_schema
-from generators.paths.llm.merge import merge_batch
-from generators.paths.llm.parsing import reply_records
+from generators.paths.llm.json_schema import output_token_budget, records_json_schema
+from generators.paths.llm.merge import RecordFit
+from generators.paths.llm.parsing import reply_groups
 from generators.paths.llm.prompt_builder import (
-    BatchSlice,
     PromptKnowledge,
     PromptLimits,
+    batch_prompt,
     build_prompt,
     choose_template,
-    stricter_prompt,
 )
 from generators.paths.llm.prompts.system import build_system_prompt
 from generators.paths.llm.prompts.templates import TEMPLATE_TAGS, TemplateKind
-from generators.paths.llm.record_checks import record_problems
-from generators.paths.llm.report import FallbackStep, LLMReport
+from generators.paths.llm.report import BatchReport, FallbackStep, LLMReport
 from generators.paths.llm.routing import LLM_ROUTING
 
 log = logging.getLogger(__name__)
@@ -96,12 +97,15 @@ class LLMGenerator:
 
     @property
     def unavailable_reason(self) -> str | None:
-        """None when some backend is configured; the router routes around the path when not."""
+        """None when some backend can be called now; else why none can (no key configured, an
+        open circuit breaker), and the router routes around the path saying so. This is the
+        LLM path being unavailable, not the service being degraded."""
         backends = self._model.backends
         if any(backend.available for backend in backends):
             return None
-        names = " or ".join(b.name for b in backends) or "any backend"
-        return f"no API key configured for {names}"
+        if not backends:
+            return "no LLM backend configured"
+        return "; ".join(f"{b.name}: {b.unavailable_detail or 'unavailable'}" for b in backends)
 
     async def probe(self) -> None:
         """Nothing to probe: a backend without a key is known at once, a failing one is found
@@ -143,9 +147,15 @@ class LLMRun:
         self._fields: tuple[FieldSpec, ...] = judgement_fields(schema)
         self._kind: TemplateKind = choose_template(request, schema, self._knowledge)
         self._tag = TEMPLATE_TAGS.get(self._kind)
-        self._overrides: dict[str, tuple[Override, ...]] = {
-            s.name: compile_overrides(schema, s) for s in request.scenarios
-        }
+        self._fit = RecordFit(schema, self._fields, self._tag, request.scenarios)
+        self._stable = build_prompt(
+            request,
+            schema,
+            self._kind,
+            self._fields,
+            knowledge=self._knowledge,
+            limits=model.options.limits,
+        )
         self.report = LLMReport(tuple(b.name for b in model.backends), self._kind.value)
         self._chain = FallbackChain(model.backends, self.report, request.request_id)
 
@@ -159,8 +169,9 @@ class LLMRun:
         path = GenerationPath.LLM if self.report.llm_records else self._skeletons.outcome.path_used
         return PathOutcome(
             path,
-            self.report.tokens_used,
+            self.report.tokens,
             tuple(f"{s.backend}: {s.reason.value} ({s.detail})" for s in steps),
+            tuple(b.as_dict() for b in sorted(self.report.batches, key=lambda b: b.first_index)),
         )
 
     async def _batches(self) -> AsyncIterator[list[Record]]:
@@ -172,7 +183,7 @@ class LLMRun:
                 FallbackStep("llm", FallbackReason.NOTHING_FOR_LLM, "no judgement fields", 0)
             )
             async for batch in self._skeletons:
-                self.report.traditional_records += len(batch)
+                self.report.batches.append(BatchReport.unwritten(batch))
                 yield batch
         log.info("request %s: LLM path: %s", self._request.request_id, self.report.summary())
 
@@ -192,68 +203,82 @@ class LLMRun:
             await asyncio.gather(*pending, return_exceptions=True)
 
     async def _batch(self, skeletons: list[Record]) -> list[Record]:
-        first_index = int(skeletons[0]["_index"])
-        outcome = await self._chain.run(first_index, lambda b: self._attempts(b, skeletons))
-        if outcome is None:
-            self.report.traditional_records += len(skeletons)
-            return skeletons
-        records, backend = outcome
-        self.report.used(backend.name, len(records))
+        work = BatchWork(skeletons)
+        writers: list[str] = []
+
+        async def fill(backend: LLMBackend) -> None:
+            before = len(work.open)
+            try:
+                await self._attempts(backend, work)
+            finally:
+                if len(work.open) < before:
+                    writers.append(backend.name)
+
+        await self._chain.run(int(skeletons[0]["_index"]), fill)
+        for name in writers:
+            self.report.used(name)
+        records = [
+            r if r is not None else dict(s) for r, s in zip(work.records, skeletons, strict=True)
+        ]
+        tally = work.tally
+        self.report.batches.append(
+            BatchReport(
+                int(skeletons[0]["_index"]),
+                len(skeletons),
+                tuple(writers),
+                tally.calls,
+                tally.kept,
+                tally.repaired,
+                tally.reasked,
+                len(work.open),
+            )
+        )
         return records
 
-    async def _attempts(self, backend: LLMBackend, skeletons: list[Record]) -> list[Record]:
-        slices = batch_slices(skeletons)
-        prompt = build_prompt(
-            self._request,
-            self._schema,
-            self._kind,
-            slices,
-            self._fields,
-            knowledge=self._knowledge,
-            limits=self._model.options.limits,
-        )
-        json_schema = records_json_schema(
-            self._fields,
-            self._schema,
-            count=len(skeletons),
-            scenarios=[s.scenario for s in slices],
-            tags=(self._tag,) if self._tag else (),
-        )
-        current = prompt
+    async def _attempts(self, backend: LLMBackend, work: BatchWork) -> None:
+        """Up to `max_attempts` calls on `backend` for the batch's open positions; raises
+        `LLMOutputError` naming the problems when some are still open after them."""
         problems: list[str] = []
-        for attempt in range(self._model.options.max_attempts):
+        attempts = self._model.options.max_attempts
+        open_before = len(work.open)
+        fit = functools.partial(self._fit, work.skeletons)
+        for attempt in range(attempts):
+            if not work.open:
+                return
             if attempt:
                 self.report.retries += 1
-            reply = await backend.complete(self._model.system_prompt, current, json_schema)
+                work.asking_again()
+            counts = work.wanted()
+            json_schema = records_json_schema(
+                self._fields, self._schema, counts=counts, tags=(self._tag,) if self._tag else ()
+            )
+            call = LLMCall(
+                self._model.system_prompt,
+                self._stable,
+                batch_prompt(counts, problems),
+                json_schema,
+                output_token_budget(json_schema),
+            )
+            reply = await backend.complete(call)
+            work.tally.calls += 1
             self.report.add_usage(reply)
             if reply.refusal is not None:
                 msg = f"{backend.name} refused: {reply.refusal[:200]}"
                 raise LLMRefusalError(msg)
             try:
-                replies = reply_records(reply)
+                problems = work.take(reply_groups(reply), fit)
             except LLMOutputError as error:
                 problems = list(error.problems)
-            else:
-                records, problems = merge_batch(
-                    skeletons, replies, self._fields, self._schema, self._tag
+            if reply.truncated and work.open:
+                problems.insert(
+                    0,
+                    f"the answer was cut at max_tokens ({call.max_tokens}) before its end: "
+                    "keep every value short",
                 )
-                problems += record_problems(records, self._schema)
-                if not problems:
-                    return self._with_overrides(records)
-            current = stricter_prompt(prompt, problems)
-        attempts = self._model.options.max_attempts
-        msg = f"{backend.name}: output still invalid after {attempts} attempts: {problems[0]}"
-        raise LLMOutputError(msg, tuple(problems))
-
-    def _with_overrides(self, records: list[Record]) -> list[Record]:
-        for record in records:
-            overrides = self._overrides.get(record["_scenario"])
-            if overrides:
-                apply_overrides(record, overrides)
-        return records
-
-
-def batch_slices(records: Sequence[Record]) -> list[BatchSlice]:
-    """Consecutive runs of one scenario (records come grouped by scenario)."""
-    counts = Counter(str(r["_scenario"]) for r in records)
-    return [BatchSlice(name, count) for name, count in counts.items()]
+        if work.open:
+            asked = len(work.skeletons)
+            msg = (
+                f"{backend.name}: {len(work.open)} of {asked} records still invalid after "
+                f"{attempts} attempts: {problems[0] if problems else 'no answer'}"
+            )
+            raise LLMOutputError(msg, tuple(problems), kept=open_before - len(work.open))

@@ -6,81 +6,58 @@ model's values replace only the judgement fields (see `division`); everything de
 is then recomputed by the entity's own code (`EntityBehaviour.repair`: a cart's SKUs and money
 in integer cents, a user's email from the new name).
 
-Keys the model adds beyond the judgement fields and the template's tag are dropped.
+Keys the model adds beyond the judgement fields and the template's tag are dropped: whatever
+a prompt injection makes a model write, it never changes ids, sums, `_index`, `_scenario` or
+fields outside its share.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from generators.core.record import Record
-from generators.core.request import FieldSpec, FieldType
+from generators.core.request import FieldSpec, FieldType, Scenario
 from generators.core.schema import EntitySchema
 from generators.entities.lookup import behaviour_of
+from generators.kinds.overrides import Override, apply_overrides, compile_overrides
+from generators.paths.llm.record_checks import RecordChecks
 
 
-def merge_batch(
-    skeletons: Sequence[Record],
-    replies: Sequence[Any],
-    fields: tuple[FieldSpec, ...],
-    schema: EntitySchema,
-    tag: str | None,
-) -> tuple[list[Record], list[str]]:
-    """Skeletons with the model's fields merged in and derived fields recomputed, plus the
-    problems found in matching replies to skeletons (wrong count, records per scenario other
-    than asked, non-object records)."""
-    repair = behaviour_of(schema).repair
-    problems: list[str] = []
-    if len(replies) != len(skeletons):
-        problems.append(f"expected exactly {len(skeletons)} records, got {len(replies)}")
-    ordered, miscounted = _match_by_scenario(skeletons, replies)
-    problems.extend(miscounted)
-    merged: list[Record] = []
-    for position, (skeleton, reply) in enumerate(zip(skeletons, ordered, strict=True)):
+class RecordFit:
+    """Whether a reply makes a valid record at a batch position: the skeleton there merged
+    with the reply, derived fields recomputed, the scenario's overrides applied, then checked
+    against the schema's rules and what the skeleton's scenario asks."""
+
+    def __init__(
+        self,
+        schema: EntitySchema,
+        fields: tuple[FieldSpec, ...],
+        tag: str | None,
+        scenarios: Sequence[Scenario],
+    ) -> None:
+        self._fields = fields
+        self._tag = tag
+        self._repair = behaviour_of(schema).repair
+        self._checks = RecordChecks(schema)
+        self._overrides: dict[str, tuple[Override, ...]] = {
+            s.name: compile_overrides(schema, s) for s in scenarios
+        }
+
+    def __call__(
+        self, skeletons: Sequence[Record], position: int, reply: Any
+    ) -> tuple[Record | None, list[str]]:
+        """The record, or None and the problems that keep it out."""
         if not isinstance(reply, Mapping):
-            if reply is not _UNANSWERED:
-                problems.append(f"record {position}: not a JSON object")
-            elif not miscounted:
-                problems.append(f"record {position}: missing")
-            merged.append(dict(skeleton))
-            continue
-        record = merge_record(skeleton, reply, fields, tag)
-        repair(record, skeleton)
-        merged.append(record)
-    return merged, problems
-
-
-#: A skeleton no reply was matched to (told apart from a reply that is JSON null)
-_UNANSWERED = object()
-
-
-def _match_by_scenario(
-    skeletons: Sequence[Record], replies: Sequence[Any]
-) -> tuple[list[Any], list[str]]:
-    """Replies in skeleton order: by `_scenario` when the model labelled every reply with a
-    scenario of this batch, else by position; a skeleton left without a reply gets
-    `_UNANSWERED`. With labels, also each scenario whose reply count differs from the asked one
-    (`scenario "single_item": 4 records, 1 asked`): the problem a retry must fix, where the
-    skeletons left unanswered would only say that records are missing."""
-    wanted = {s["_scenario"] for s in skeletons}
-    labelled = all(isinstance(r, Mapping) and r.get("_scenario") in wanted for r in replies)
-    if not labelled:
-        return [replies[i] if i < len(replies) else _UNANSWERED for i in range(len(skeletons))], []
-    queues: dict[str, list[Any]] = defaultdict(list)
-    for reply in replies:
-        queues[reply["_scenario"]].append(reply)
-    asked = Counter(s["_scenario"] for s in skeletons)
-    miscounted = [
-        f'scenario "{name}": {len(queues[name])} records, {count} asked'
-        for name, count in asked.items()
-        if len(queues[name]) != count
-    ]
-    ordered = [
-        queues[s["_scenario"]].pop(0) if queues[s["_scenario"]] else _UNANSWERED for s in skeletons
-    ]
-    return ordered, miscounted
+            return None, ["not a JSON object"]
+        skeleton = skeletons[position]
+        record = merge_record(skeleton, reply, self._fields, self._tag)
+        self._repair(record, skeleton)
+        overrides = self._overrides.get(record["_scenario"])
+        if overrides:
+            apply_overrides(record, overrides)
+        problems = self._checks.problems(record)
+        return (None, problems) if problems else (record, [])
 
 
 def merge_record(

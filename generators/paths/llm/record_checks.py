@@ -1,8 +1,10 @@
-"""Validation of merged records against the schema's rules, as problems to quote back.
+"""Validation of merged records against the schema's rules and their scenario, as problems to
+quote back.
 
-Schema rules (presence, types, min/max, enums, regex, lengths, formats) are what a retry can
-fix, so they are what triggers one. Entity heuristics (e.g. whether review text "carries the
-sentiment") only feed the coherence score: retrying on a heuristic would waste calls.
+Schema rules (presence, types, min/max, enums, regex, lengths, formats) and what a scenario
+asks (a `single_item` cart's one item) are what a retry can fix, so they are what rejects a
+record. Entity heuristics (e.g. whether review text "carries the sentiment") only feed the
+coherence score: retrying on a heuristic would waste calls.
 """
 
 from __future__ import annotations
@@ -18,14 +20,17 @@ from generators.quality.coherence import RuleChecker
 MAX_QUOTED_PROBLEMS = 20
 
 
-def record_problems(records: Sequence[Record], schema: EntitySchema) -> list[str]:
-    """`record <position> (<scenario>): <rule>` for each schema rule a record breaks."""
-    checker = RuleChecker(schema)
-    problems: list[str] = []
-    for position, record in enumerate(records):
-        scenario = record.get("_scenario")
-        problems += [f"record {position} ({scenario}): {rule}" for rule in checker.broken(record)]
-    return problems + behaviour_of(schema).scenario_problems(records)
+class RecordChecks:
+    """The checks one schema's records must pass, built once per run."""
+
+    def __init__(self, schema: EntitySchema) -> None:
+        self._rules = RuleChecker(schema)
+        self._scenario = behaviour_of(schema).scenario_problems
+
+    def problems(self, record: Record) -> list[str]:
+        """Each schema rule the record breaks (`items.quantity: min`), then what its scenario
+        asks that it does not do."""
+        return [*self._rules.broken(record), *self._scenario(record)]
 
 
 def quote_problems(problems: Sequence[str]) -> str:

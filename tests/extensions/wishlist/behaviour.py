@@ -9,7 +9,12 @@ from typing import Any
 
 from generators.core.record import Record
 from generators.core.schema import EntitySchema
-from generators.entities.behaviour import EntityBehaviour, no_scenario_problems, nothing_derived
+from generators.entities.behaviour import (
+    EntityBehaviour,
+    no_scenario_arrays,
+    no_scenario_problems,
+    nothing_derived,
+)
 from generators.values.catalogue import THEMES
 from generators.values.clock import utc_iso
 from generators.values.context import YEAR, BuildContext
@@ -64,4 +69,5 @@ BEHAVIOUR = EntityBehaviour(
     edge_cases=edge_cases,
     repair=nothing_derived,
     scenario_problems=no_scenario_problems,
+    scenario_arrays=no_scenario_arrays,
 )
