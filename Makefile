@@ -55,9 +55,9 @@ lint: setup
 typecheck: setup
 	$(PY) -m mypy config contracts streams generators router bridge clients embeddings observability testing tests bench chaos
 
-## Latency, throughput, memory, scale-out and tracing-cost figures; ratios measured in the same run.
+## Latency, throughput, memory, scale-out, tracing-cost and LLM-path figures; ratios measured in the same run.
 bench: setup
-	scripts/with-services.sh sh -c '$(PY) -m bench && $(PY) -m bench.learning && $(PY) -m bench.scaleout && $(PY) -m bench.tracing'
+	scripts/with-services.sh sh -c '$(PY) -m bench && $(PY) -m bench.learning && $(PY) -m bench.scaleout && $(PY) -m bench.tracing && $(PY) -m bench.llm'
 
 ## Faults against real processes (workers and brokers killed, services lost, bursts, 1,000
 ## calls): each scenario prints held or broken with its figures; exits 1 if one broke.

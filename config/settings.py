@@ -232,6 +232,9 @@ class LLMSettings(_Group):
         validation_alias=AliasChoices("vllm_base_url", "openai_base_url"),
     )
     vllm_model: str = "meta-llama/Meta-Llama-3-8B-Instruct"
+    #: The kind of server behind `vllm_base_url`, for the JSON Schema keywords it takes in
+    #: strict mode (`clients.openai_backend.SCHEMA_DIALECTS`).
+    vllm_server: Literal["vllm", "openai", "llama.cpp"] = "vllm"
     use_local_llm: bool = False
     llm_timeout_s: float = Field(default=60.0, gt=0)
     llm_total_timeout_s: float = Field(default=180.0, gt=0)

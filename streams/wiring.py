@@ -51,6 +51,7 @@ def llm_backends(llm: LLMSettings) -> list[GuardedBackend]:
         base_url=llm.vllm_base_url,
         model=llm.vllm_model,
         limits=limits,
+        server=llm.vllm_server,
     )
     policy = BreakerPolicy(
         failures_to_open=llm.llm_breaker_failures,
