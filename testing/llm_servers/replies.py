@@ -1,17 +1,14 @@
 """What the stub servers answer: scripted replies, and model-like answers built from the
 request's JSON schema.
 
-A request's schema comes in one of two shapes, told apart by `records`' type: one array per
-scenario (`{"records": {"happy_path": [...], ...}}`, exact counts per array) or, the older
-client's, one flat array whose records carry `_scenario` (scenarios planned in the prompt).
+A request's schema has one array per scenario (`{"records": {"happy_path": [...], ...}}`,
+exact counts per array); an answer fills them.
 """
 
 from __future__ import annotations
 
 import itertools
-import json
 import random
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -30,15 +27,14 @@ INJECTED_VALUES: Mapping[str, Any] = {
     "subtotal": 999999.99,
 }
 INJECTED_RECORDS = 3
-_SCENARIO_LINE = re.compile(r"- records (\d+)\.\.(\d+): _scenario = (\"(?:[^\"\\]|\\.)*\")")
 
 
 @dataclass(frozen=True, slots=True)
 class ScriptedReply:
     """One answer: structured records, or raw `text`, or an error `status`; after `delay_s`.
 
-    Structured records are `by_scenario` (scenario -> records) for a per-scenario schema, or
-    `records` for the flat one. Failures: `refusal` (the model declines); `status` != 200 with
+    Structured records are `by_scenario` (scenario -> records); a model that answers in another
+    shape is scripted as `text`. Failures: `refusal` (the model declines); `status` != 200 with
     `retry_after_s`, sent as the `retry-after` headers the API sends; `hang` (no answer until
     the client hangs up); `stall_after_bytes` (status, headers with the full Content-Length and
     that many bytes of the body, then nothing until the client hangs up); `cut_at_tokens` (the
@@ -46,7 +42,6 @@ class ScriptedReply:
     """
 
     status: int = 200
-    records: list[Any] | None = None
     by_scenario: dict[str, list[Any]] | None = None
     text: str | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
@@ -59,7 +54,7 @@ class ScriptedReply:
 
     def answer(self) -> dict[str, Any]:
         """The structured answer: Anthropic's tool input, the object of OpenAI's JSON text."""
-        return {RECORDS: self.records if self.by_scenario is None else self.by_scenario}
+        return {RECORDS: self.by_scenario}
 
 
 Reply = Callable[[dict[str, Any]], ScriptedReply]
@@ -81,30 +76,21 @@ def request_prompt(body: Mapping[str, Any]) -> str:
 
 
 def synthesize_reply(body: dict[str, Any]) -> ScriptedReply:
-    """Records valid under the request's schema: per scenario array, exactly `minItems` of
-    them; for the flat schema, one per slot the prompt's batch plan lists."""
-    records_schema = _records_schema(body)
-    if records_schema.get("type") == "object":
-        return ScriptedReply(by_scenario=_arrays(records_schema))
-    count = int(records_schema.get("minItems", 1))
-    scenarios = _scenario_plan(request_prompt(body), count)
-    item_schema = records_schema.get("items", {})
-    return ScriptedReply(records=[instance(item_schema, "", i, scenarios[i]) for i in range(count)])
+    """Records valid under the request's schema: per scenario array, exactly `minItems`."""
+    return ScriptedReply(by_scenario=_arrays(_records_schema(body)))
 
 
 def mislabelling_reply(rate: float, seed: int = 0) -> Reply:
     """A faithful but imperfect model: it writes each record for its scenario, then files each
     one, with probability `rate`, in another scenario's array (so one array has too many, one
     too few; the total stays). Deterministic from `seed` and the count of calls so far. With
-    one scenario there is nowhere else to file; a flat-schema request gets the faithful answer.
-    """
+    one scenario there is nowhere else to file."""
     calls = itertools.count()
 
     def reply(body: dict[str, Any]) -> ScriptedReply:
         faithful = synthesize_reply(body)
         rng = random.Random(f"{seed}/{next(calls)}")
-        if faithful.by_scenario is None:
-            return faithful
+        assert faithful.by_scenario is not None
         return replace(faithful, by_scenario=_misfiled(faithful.by_scenario, rate, rng))
 
     return reply
@@ -114,11 +100,10 @@ def gullible_reply(body: dict[str, Any]) -> ScriptedReply:
     """A model that obeys instructions injected into caller text: every record gets
     `INJECTED_VALUES` (ids, indexes, scenario, sums our code owns), every array
     `INJECTED_RECORDS` records more, and an array `"injected"` appears; otherwise the records
-    are schema-valid. A flat-schema request gets the same, in its one array."""
+    are schema-valid."""
     records_schema = _records_schema(body)
     faithful = synthesize_reply(body)
-    if faithful.by_scenario is None:
-        return ScriptedReply(records=_obeying(faithful.records or [], records_schema, ""))
+    assert faithful.by_scenario is not None
     arrays = records_schema.get("properties", {})
     obeyed = {
         name: _obeying(records, arrays[name], name)
@@ -141,14 +126,6 @@ def _arrays(records_schema: Mapping[str, Any]) -> dict[str, list[Any]]:
         arrays[scenario] = [instance(item_schema, "", first + i, scenario) for i in range(count)]
         first += count
     return arrays
-
-
-def _scenario_plan(prompt: str, count: int) -> list[str]:
-    plan = [""] * count
-    for start, end, name in _SCENARIO_LINE.findall(prompt):
-        for i in range(int(start), min(int(end) + 1, count)):
-            plan[i] = json.loads(name)
-    return plan
 
 
 def _misfiled(

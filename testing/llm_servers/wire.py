@@ -103,13 +103,9 @@ def openai_completion(body: Mapping[str, Any], turn: Turn) -> dict[str, Any]:
 def complete_part(answer: Mapping[str, Any], chars: int) -> dict[str, Any]:
     """What of `answer` its JSON text's first `chars` characters hold whole: the arrays opened,
     with their complete records."""
-    records = answer[RECORDS]
     if chars <= _RECORDS_AT:
         return {}
-    if isinstance(records, Mapping):
-        return {RECORDS: _complete_arrays(records, _RECORDS_AT, chars)}
-    items = records if isinstance(records, list) else []
-    return {RECORDS: _complete_items(items, _RECORDS_AT, chars)}
+    return {RECORDS: _complete_arrays(answer[RECORDS], _RECORDS_AT, chars)}
 
 
 def _complete_arrays(arrays: Mapping[str, list[Any]], start: int, chars: int) -> dict[str, Any]:

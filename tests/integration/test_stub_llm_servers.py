@@ -204,33 +204,6 @@ async def test_the_per_scenario_shape_is_answered_with_exact_counts_and_steered_
     assert len(set(emails)) == 10
 
 
-async def test_the_flat_shape_is_still_answered_from_the_prompts_plan() -> None:
-    flat = {
-        "type": "object",
-        "properties": {
-            "records": {
-                "type": "array",
-                "minItems": 3,
-                "maxItems": 3,
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "_scenario": {"type": "string", "enum": ["happy_path", "single_item"]},
-                        "items": cart_schema((1, 10))["properties"]["items"],
-                    },
-                },
-            }
-        },
-    }
-    plan = '- records 0..1: _scenario = "happy_path"\n- records 2..2: _scenario = "single_item"'
-    async with StubLLMServer("openai") as server, gpt(server) as client:
-        answer = gpt_answer(await ask_gpt(client, prompt=plan, schema=flat))
-    validate(answer, flat)
-    records = answer["records"]
-    assert [r["_scenario"] for r in records] == ["happy_path", "happy_path", "single_item"]
-    assert [len(r["items"]) for r in records] == [2, 2, 1]
-
-
 async def test_a_mislabelling_model_misfiles_about_its_rate_keeping_content_and_totals() -> None:
     async with (
         StubLLMServer("anthropic", default=mislabelling_reply(0.3, seed=7)) as server,
