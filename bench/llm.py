@@ -33,7 +33,7 @@ from clients._common import CallLimits
 from clients.anthropic_backend import AnthropicBackend
 from clients.openai_backend import OpenAICompatibleBackend
 from generators.core.protocol import RunContext
-from generators.core.request import GenerationRequest, Scenario
+from generators.core.request import GenerationRequest
 from generators.entities.registry import resolve_schema
 from generators.paths.llm.backend import LLMBackend
 from generators.paths.llm.breaker import BreakerPolicy, CircuitBreaker
@@ -49,6 +49,7 @@ from testing.llm_servers import (
     mislabelling_reply,
     synthesize_reply,
 )
+from testing.requests import req_001_request
 
 KEY = SecretStr("bench-not-a-key")
 REQUESTS = 20
@@ -60,19 +61,7 @@ TRADITIONAL = TraditionalGenerator()
 
 
 def req_001(number: int) -> GenerationRequest:
-    return GenerationRequest(
-        request_id=f"bench-req-001-{number}",
-        domain="ecommerce",
-        entity="cart",
-        context="Generate shopping carts for ApplePay checkout testing.",
-        hints=("realistic", "coherent"),
-        count=10,
-        scenarios=(
-            Scenario("happy_path", 7, description="Normal checkout flow"),
-            Scenario("high_value", 2, description="Cart total > $500"),
-            Scenario("single_item", 1, description="Cart with only one item"),
-        ),
-    )
+    return req_001_request(f"bench-req-001-{number}")
 
 
 async def run_request(

@@ -23,7 +23,7 @@ from config import Settings
 from generators.core.errors import FallbackReason, LLMTimeoutError
 from generators.core.protocol import RunContext
 from generators.core.record import Record
-from generators.core.request import GenerationRequest, Scenario
+from generators.core.request import GenerationRequest
 from generators.entities.registry import resolve_schema
 from generators.paths.llm.backend import LLMBackend, LLMCall
 from generators.paths.llm.generator import LLMGenerator, LLMRun
@@ -38,21 +38,10 @@ from testing.llm_servers import (
     request_schema,
     synthesize_reply,
 )
+from testing.requests import req_001_request
 
 KEY = SecretStr("sk-test-not-a-real-key")
-REQ_001 = GenerationRequest(
-    request_id="req-001",
-    domain="ecommerce",
-    entity="cart",
-    context="Generate shopping carts for ApplePay checkout testing.",
-    hints=("realistic", "coherent"),
-    count=10,
-    scenarios=(
-        Scenario("happy_path", 7, description="Normal checkout flow"),
-        Scenario("high_value", 2, description="Cart total > $500"),
-        Scenario("single_item", 1, description="Cart with only one item"),
-    ),
-)
+REQ_001 = req_001_request()
 SCHEMA = resolve_schema(REQ_001)
 TRADITIONAL = TraditionalGenerator()
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 
 from generators.core.protocol import GenerationPath, Routing
-from generators.core.request import FieldSpec, FieldType, GenerationRequest, Scenario
+from generators.core.request import FieldSpec, FieldType, GenerationRequest
 from generators.paths.hybrid.generator import HYBRID_ROUTING
 from generators.paths.llm.routing import LLM_ROUTING
 from generators.paths.rag.routing import RAG_ROUTING
 from generators.paths.traditional.routing import TRADITIONAL_ROUTING
 from router.intelligence import route
+from testing.requests import req_001_request
 
 TRADITIONAL_ONLY = frozenset({GenerationPath.TRADITIONAL})
 EVERYTHING = frozenset(GenerationPath)
@@ -22,22 +23,7 @@ PATHS: dict[str, Routing] = {
     GenerationPath.HYBRID: HYBRID_ROUTING,
 }
 
-PRD_CART = GenerationRequest(
-    request_id="req-001",
-    domain="ecommerce",
-    entity="cart",
-    context=(
-        "Generate shopping carts for ApplePay checkout testing. Carts should have 3-5 items "
-        "that a real customer would buy together."
-    ),
-    hints=("realistic", "coherent"),
-    count=10,
-    scenarios=(
-        Scenario("happy_path", 7, description="Normal checkout flow"),
-        Scenario("high_value", 2, description="Cart total > $500"),
-        Scenario("single_item", 1, description="Cart with only one item"),
-    ),
-)
+PRD_CART = req_001_request()
 PRD_EDGE_PAYMENTS = GenerationRequest(
     request_id="req-002",
     domain="ecommerce",
