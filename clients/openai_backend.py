@@ -26,12 +26,15 @@ from generators.paths.llm.json_schema import without_keywords
 
 DEFAULT_VLLM_MODEL = "meta-llama/Meta-Llama-3-8B-Instruct"
 
-#: JSON Schema keywords each kind of server cannot take in strict `json_schema` mode. OpenAI's
+#: JSON Schema keywords each kind of server refuses in strict `json_schema` mode. OpenAI's
 #: structured outputs support `pattern`, `format`, number bounds and `minItems`/`maxItems`, not
-#: string lengths; vLLM (xgrammar) takes them all.
+#: string lengths; vLLM (xgrammar) takes them all. llama.cpp refuses none but ignores some
+#: (checked against its server: number bounds, `multipleOf`, `uniqueItems` and formats other
+#: than date, time, date-time and uuid), which the record checks catch.
 SCHEMA_DIALECTS: dict[str, frozenset[str]] = {
     "vllm": frozenset(),
     "openai": frozenset({"minLength", "maxLength"}),
+    "llama.cpp": frozenset(),
 }
 
 

@@ -9,8 +9,8 @@
 #   no FILE      stop every service these scripts started (each one's pid file);
 #                services started by anything else are never touched.
 #
-# Environment: whatever kafka.sh, redis.sh, postgres.sh, weaviate.sh and zipkin.sh honour
-# (TDA_CACHE_DIR, ...).
+# Environment: whatever kafka.sh, redis.sh, postgres.sh, weaviate.sh, zipkin.sh and llama.sh
+# honour (TDA_CACHE_DIR, ...).
 set -euo pipefail
 
 TDA_SERVICE=services
@@ -32,19 +32,19 @@ if (($# == 1)); then
     line=${line//[[:space:]]/}
     [[ -z "$line" || "$line" == \#* ]] && continue
     case "$line" in
-      kafka | redis | postgres | weaviate | zipkin) [[ " ${names[*]-} " == *" $line "* ]] || names+=("$line") ;;
+      kafka | redis | postgres | weaviate | zipkin | llama) [[ " ${names[*]-} " == *" $line "* ]] || names+=("$line") ;;
       *) log "ignoring unknown service '$line' in $1" ;;
     esac
   done <"$1"
 else
-  names=(redis postgres weaviate kafka zipkin)
+  names=(redis postgres weaviate kafka zipkin llama)
 fi
 
 if ((${#names[@]} == 0)); then
   log "no service recorded in $1: nothing to stop"
   exit 0
 fi
-# Reverse order of starting (up.sh starts redis, postgres, weaviate, kafka, then zipkin).
+# Reverse order of starting (up.sh starts redis, postgres, weaviate, kafka, zipkin, then llama).
 status=0
 for ((i = ${#names[@]} - 1; i >= 0; i--)); do
   bash "$TDA_SERVICES_DIR/${names[i]}.sh" stop || status=1
