@@ -16,10 +16,9 @@ import pytest
 from pydantic import SecretStr
 
 from contracts._proto import test_data_pb2 as pb
-from contracts._proto import test_data_pb2_grpc as pb_grpc
 from testing.llm_servers import StubLLMServer, mislabelling_reply
 from testing.requests import req_001
-from testing.stack import isolated_settings, running_stack
+from testing.stack import Stack, isolated_settings, running_stack
 
 pytestmark = pytest.mark.e2e
 
@@ -34,19 +33,22 @@ def closed_port_url() -> str:
 
 @asynccontextmanager
 async def stack_with_llms(
-    claude_url: str, openai_url: str
-) -> AsyncIterator[pb_grpc.TestDataServiceStub]:
+    claude_url: str, openai_url: str, **overrides: Any
+) -> AsyncIterator[Stack]:
     settings = isolated_settings(
-        anthropic_api_key=SecretStr("sk-ant-test"),
-        anthropic_base_url=claude_url,
-        openai_api_key=SecretStr("sk-local-test"),
-        vllm_base_url=openai_url,
-        llm_timeout_s=5.0,
-        llm_total_timeout_s=10.0,
-        llm_max_retries=0,
+        **{
+            "anthropic_api_key": SecretStr("sk-ant-test"),
+            "anthropic_base_url": claude_url,
+            "openai_api_key": SecretStr("sk-local-test"),
+            "vllm_base_url": openai_url,
+            "llm_timeout_s": 5.0,
+            "llm_total_timeout_s": 10.0,
+            "llm_max_retries": 0,
+            **overrides,
+        }
     )
     async with running_stack(settings) as stack:
-        yield stack.stub
+        yield stack
 
 
 def money(value: float) -> Decimal:
@@ -69,11 +71,11 @@ async def test_req_001_is_written_by_claude_and_its_tokens_are_the_ones_reported
     async with (
         StubLLMServer("anthropic") as claude,
         StubLLMServer("openai") as local,
-        stack_with_llms(claude.base_url, local.base_url) as stub,
+        stack_with_llms(claude.base_url, local.base_url) as stack,
     ):
-        response = await stub.GenerateData(req_001(), timeout=60)
+        response = await stack.stub.GenerateData(req_001(), timeout=60)
         tokens_for_carts = claude.reported_tokens
-        reviews = await stub.GenerateData(
+        reviews = await stack.stub.GenerateData(
             pb.GenerateRequest(
                 entity="review",
                 count=6,
@@ -103,9 +105,9 @@ async def test_req_001_is_written_by_claude_and_its_tokens_are_the_ones_reported
 async def test_with_claude_down_the_openai_compatible_endpoint_answers() -> None:
     async with (
         StubLLMServer("openai") as local,
-        stack_with_llms(closed_port_url(), local.base_url) as stub,
+        stack_with_llms(closed_port_url(), local.base_url) as stack,
     ):
-        response = await stub.GenerateData(req_001(), timeout=60)
+        response = await stack.stub.GenerateData(req_001(), timeout=60)
 
     assert response.metadata.generation_path == "llm"
     assert response.metadata.llm_tokens_used == local.reported_tokens > 0
@@ -114,8 +116,8 @@ async def test_with_claude_down_the_openai_compatible_endpoint_answers() -> None
 
 
 async def test_with_both_down_traditional_answers_and_the_metadata_says_why() -> None:
-    async with stack_with_llms(closed_port_url(), closed_port_url()) as stub:
-        response = await stub.GenerateData(req_001(), timeout=60)
+    async with stack_with_llms(closed_port_url(), closed_port_url()) as stack:
+        response = await stack.stub.GenerateData(req_001(), timeout=60)
 
     fallbacks = list(response.metadata.fallbacks)
     assert response.metadata.generation_path == "traditional"
@@ -136,11 +138,11 @@ async def test_an_imperfect_model_answers_req_001_and_the_metadata_reports_token
             "anthropic", default=mislabelling_reply(0.3, seed=11), min_cacheable_tokens=256
         ) as claude,
         StubLLMServer("openai") as local,
-        stack_with_llms(claude.base_url, local.base_url) as stub,
+        stack_with_llms(claude.base_url, local.base_url) as stack,
     ):
-        carts = await stub.GenerateData(req_001(), timeout=60)
+        carts = await stack.stub.GenerateData(req_001(), timeout=60)
         before = claude.reported_cached_tokens, claude.reported_input_tokens
-        many = await stub.GenerateData(
+        many = await stack.stub.GenerateData(
             pb.GenerateRequest(entity="cart", count=120, hints=["coherent"]), timeout=120
         )
         cached = claude.reported_cached_tokens - before[0]
@@ -157,3 +159,27 @@ async def test_an_imperfect_model_answers_req_001_and_the_metadata_reports_token
     assert meta.llm_tokens_used == meta.llm_input_tokens + meta.llm_output_tokens
     assert [b.first_index for b in meta.llm_batches] == [0, 50, 100]
     assert sum(b.kept + b.repaired for b in meta.llm_batches) == 120
+
+
+async def test_open_breakers_make_the_llm_path_unavailable_not_the_service_degraded() -> None:
+    """Both providers down: the first request spends their timeouts and opens both breakers
+    (one failure each here); the next one routes around the LLM path at once, saying why, and
+    neither the worker nor the bridge reports itself degraded."""
+    async with stack_with_llms(
+        closed_port_url(), closed_port_url(), llm_breaker_failures=1
+    ) as stack:
+        first = await stack.stub.GenerateData(req_001("breakers-1"), timeout=60)
+        second = await stack.stub.GenerateData(req_001("breakers-2"), timeout=60)
+        ready, readiness = stack.worker.http("/readyz")
+        metrics = stack.worker.http("/metrics")[1]
+        health = await stack.stub.HealthCheck(pb.HealthCheckRequest(), timeout=10)
+
+    assert first.metadata.generation_path == "traditional" and len(first.metadata.fallbacks) == 2
+    reason = second.metadata.routing_reason
+    assert "but llm is unavailable (claude: circuit open after 1 failure (" in reason
+    assert "; openai-compatible: circuit open after 1 failure (" in reason
+    assert second.metadata.generation_path == "traditional"
+    assert list(second.metadata.fallbacks) == []  # routed around: no backend was called
+    assert ready == 200 and json.loads(readiness)["status"] == "healthy"
+    assert health.status == "healthy"
+    assert 'testdata_llm_circuit_state{backend="claude"} 2.0' in metrics
