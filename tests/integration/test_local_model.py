@@ -6,6 +6,7 @@ tests assert where records came from, their shape and their validity, never its 
 from __future__ import annotations
 
 import os
+import uuid
 from collections import Counter
 from decimal import Decimal
 
@@ -112,10 +113,11 @@ async def test_the_model_server_reports_its_prompt_cache_hits() -> None:
         "required": ["word"],
         "additionalProperties": False,
     }
+    system = f"Run {uuid.uuid4().hex}: answer in JSON."  # a prefix the server has not seen
     stable = "You name colours. " + "Colours are names for light we see. " * 40
-    first = await backend.complete(LLMCall("Answer in JSON.", stable, "One colour.", schema, 16))
-    second = await backend.complete(LLMCall("Answer in JSON.", stable, "Another.", schema, 16))
+    first = await backend.complete(LLMCall(system, stable, "One colour.", schema, 16))
+    second = await backend.complete(LLMCall(system, stable, "Another.", schema, 16))
     await backend.close()
 
-    assert second.cached_input_tokens > first.cached_input_tokens
+    assert first.cached_input_tokens < first.input_tokens // 4
     assert second.cached_input_tokens > second.input_tokens // 2
