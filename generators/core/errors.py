@@ -251,9 +251,14 @@ class LLMUnavailableError(LLMError):
 
 class LLMCircuitOpenError(LLMUnavailableError):
     """The backend's circuit breaker refused the call after repeated outages: it was never
-    called. A kind of unavailable, but its own reason, so the metadata does not blame a key."""
+    called. A kind of unavailable, but its own reason, so the metadata does not blame a key.
+    `probing` says another call is probing the backend right now: it may be back at once."""
 
     reason = FallbackReason.CIRCUIT_OPEN
+
+    def __init__(self, message: str, *, probing: bool = False) -> None:
+        super().__init__(message)
+        self.probing = probing
 
 
 class LLMCallError(LLMError):

@@ -25,7 +25,9 @@ from generators.core.errors import (
 )
 from generators.paths.llm.backend import LLMCall, LLMReply
 from generators.paths.llm.breaker import BreakerPolicy, CircuitBreaker, CircuitState, is_outage
+from generators.paths.llm.fallback import FallbackChain
 from generators.paths.llm.guarded import GuardedBackend
+from generators.paths.llm.report import LLMReport
 
 CALL = LLMCall("system", "stable", "batch", {"type": "object"}, 100)
 OUTAGE = "api_error: HTTP 503 after retries"
@@ -389,3 +391,30 @@ def test_retry_after_headers(headers: dict[str, str], seconds: float | None) -> 
 def test_retry_after_reads_an_http_date_against_the_wall_clock() -> None:
     later = format_datetime(datetime.fromtimestamp(NOW + 90, UTC), usegmt=True)
     assert retry_after({"retry-after": later}, now=at_noon) == 90.0
+
+
+async def test_a_batch_refused_while_another_probes_keeps_the_backend_for_the_next() -> None:
+    """Refused only because another call holds the half-open probe, the backend stays in the
+    request's chain: the probe may close its breaker before the next batch."""
+    clock = Clock()
+    inner = FakeBackend(*[LLMTimeoutError("claude: no answer within 1 s")] * 3)
+    guarded = GuardedBackend(inner, breaker(clock))
+    for _ in range(3):
+        with pytest.raises(LLMTimeoutError):
+            await guarded.complete(CALL)
+    clock.now += 15
+    inner.gate = asyncio.Event()
+    probe = asyncio.create_task(guarded.complete(CALL))
+    await asyncio.sleep(0)
+    report = LLMReport(("claude",))
+    chain = FallbackChain([guarded], report, "r")
+
+    async def fill(backend: Any) -> None:
+        await backend.complete(CALL)
+
+    assert await chain.run(0, fill) is False  # refused: the probe is in flight
+    assert report.steps[0].reason is FallbackReason.CIRCUIT_OPEN
+    inner.gate.set()
+    await probe
+    assert await chain.run(10, fill) is True  # the probe closed the breaker: called again
+    assert inner.calls == 5

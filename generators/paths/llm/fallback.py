@@ -2,8 +2,9 @@
 
 A backend that fails a batch -- no key, an open circuit, timeout, refusal, API error, nothing
 valid on every attempt -- is dropped for the rest of the request and the batch's open records
-go to the next one. A backend that wrote part of the batch but left some records invalid stays
-for later batches: the step is recorded, and the next backend gets only what is left. When none
+go to the next one. A backend that wrote part of the batch but left some records invalid, or
+that was refused only because another call is probing it (its breaker half-open), stays for
+later batches: the step is recorded, and the next backend gets only what is left. When none
 is left, the caller keeps the traditional records. Every step is recorded in the report and
 logged.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
-from generators.core.errors import LLMError, LLMOutputError
+from generators.core.errors import LLMCircuitOpenError, LLMError, LLMOutputError
 from generators.paths.llm.backend import LLMBackend
 from generators.paths.llm.report import FallbackStep, LLMReport
 
@@ -46,7 +47,8 @@ class FallbackChain:
         if backend not in self._alive:
             return
         partial = isinstance(error, LLMOutputError) and error.kept > 0
-        if not partial:
+        probed = isinstance(error, LLMCircuitOpenError) and error.probing
+        if not (partial or probed):
             self._alive.remove(backend)
         step = FallbackStep(backend.name, error.reason, str(error)[:300], first_index)
         self._report.steps.append(step)
@@ -57,6 +59,6 @@ class FallbackChain:
             backend.name,
             step.reason.value,
             step.detail,
-            "the rest of the batch goes" if partial else "falling back",
+            "the rest of the batch goes" if partial or probed else "falling back",
             following,
         )

@@ -59,7 +59,8 @@ class GuardedBackend:
             raise LLMUnavailableError(msg)
         if not self._breaker.admit():
             msg = f"{self.name}: {self._breaker.refusal}"
-            raise LLMCircuitOpenError(msg)
+            probing = self._breaker.state is CircuitState.HALF_OPEN
+            raise LLMCircuitOpenError(msg, probing=probing)
         probe = self._breaker.state is CircuitState.HALF_OPEN  # only the probe is admitted then
         try:
             reply = await self._inner.complete(call)
