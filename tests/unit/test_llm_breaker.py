@@ -313,7 +313,9 @@ async def test_guarded_without_a_key_says_so_and_never_calls() -> None:
     assert raised.value.reason is FallbackReason.MISSING_KEY and inner.calls == 0
 
 
-async def test_guarded_probe_is_exclusive_and_a_cancelled_one_frees_the_slot() -> None:
+async def probing() -> tuple[FakeBackend, GuardedBackend, asyncio.Task[LLMReply]]:
+    """A guarded backend opened by three timeouts, past its cool-down, with its half-open
+    probe call in flight (held at the fake's gate)."""
     clock = Clock()
     inner = FakeBackend(*[LLMTimeoutError("claude: no answer within 1 s")] * 3)
     guarded = GuardedBackend(inner, breaker(clock))
@@ -324,6 +326,11 @@ async def test_guarded_probe_is_exclusive_and_a_cancelled_one_frees_the_slot() -
     inner.gate = asyncio.Event()
     probe = asyncio.create_task(guarded.complete(CALL))
     await asyncio.sleep(0)
+    return inner, guarded, probe
+
+
+async def test_guarded_probe_is_exclusive_and_a_cancelled_one_frees_the_slot() -> None:
+    inner, guarded, probe = await probing()
     assert inner.calls == 4
     assert guarded.unavailable_detail == (
         "circuit half-open, a probe call in flight, after 3 failures "
@@ -396,16 +403,7 @@ def test_retry_after_reads_an_http_date_against_the_wall_clock() -> None:
 async def test_a_batch_refused_while_another_probes_keeps_the_backend_for_the_next() -> None:
     """Refused only because another call holds the half-open probe, the backend stays in the
     request's chain: the probe may close its breaker before the next batch."""
-    clock = Clock()
-    inner = FakeBackend(*[LLMTimeoutError("claude: no answer within 1 s")] * 3)
-    guarded = GuardedBackend(inner, breaker(clock))
-    for _ in range(3):
-        with pytest.raises(LLMTimeoutError):
-            await guarded.complete(CALL)
-    clock.now += 15
-    inner.gate = asyncio.Event()
-    probe = asyncio.create_task(guarded.complete(CALL))
-    await asyncio.sleep(0)
+    inner, guarded, probe = await probing()
     report = LLMReport(("claude",))
     chain = FallbackChain([guarded], report, "r")
 
@@ -414,6 +412,7 @@ async def test_a_batch_refused_while_another_probes_keeps_the_backend_for_the_ne
 
     assert await chain.run(0, fill) is False  # refused: the probe is in flight
     assert report.steps[0].reason is FallbackReason.CIRCUIT_OPEN
+    assert inner.gate is not None
     inner.gate.set()
     await probe
     assert await chain.run(10, fill) is True  # the probe closed the breaker: called again

@@ -127,7 +127,7 @@ def test_miscounts_are_named_and_only_the_rest_is_asked_again() -> None:
     assert work.tally.repaired == 1
     work.asking_again()
     assert _take(work, {"happy_path": [{"items": [LAMP]}], "high_value": [{"items": [DEAR]}]}) == []
-    assert work.complete and (work.tally.kept, work.tally.reasked) == (1, 2)
+    assert work.complete and (work.tally.kept, work.reasked) == (1, 2)
 
 
 def test_schema_and_scenario_problems_are_reported() -> None:

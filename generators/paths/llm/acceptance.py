@@ -25,12 +25,10 @@ Fit = Callable[[int, Any], tuple[Record | None, list[str]]]
 @dataclass(slots=True)
 class BatchTally:
     """How a batch's records were obtained: `kept` as first answered, `repaired` re-labelled
-    into the scenario they fit, `reasked` the positions asked for again (answered or not), in
-    `calls` model calls."""
+    into the scenario they fit, in `calls` model calls (`BatchWork.reasked` counts the rest)."""
 
     kept: int = 0
     repaired: int = 0
-    reasked: int = 0
     calls: int = 0
 
 
@@ -69,7 +67,11 @@ class BatchWork:
     def asking_again(self) -> None:
         """The open positions are about to be re-asked."""
         self._reasked.update(self.open)
-        self.tally.reasked = len(self._reasked)
+
+    @property
+    def reasked(self) -> int:
+        """Positions asked for again (answered or not)."""
+        return len(self._reasked)
 
     def take(self, groups: Mapping[str, Any], fit: Fit) -> list[str]:
         """Place an answer's `groups` (scenario -> records) into the open positions; returns

@@ -229,7 +229,7 @@ class LLMRun:
                 tally.calls,
                 tally.kept,
                 tally.repaired,
-                tally.reasked,
+                work.reasked,
                 len(work.open),
             )
         )
