@@ -99,12 +99,6 @@ def field_schema(
     return result
 
 
-def scenario_arrays(value: Any) -> dict[str, Any]:
-    """The `{"records": {...}}` object's scenario arrays, as the schema asks for them."""
-    groups = value.get(RECORDS_KEY) if isinstance(value, Mapping) else None
-    return dict(groups) if isinstance(groups, Mapping) else {}
-
-
 def without_keywords(node: Any, dropped: frozenset[str]) -> Any:
     """`node` with every keyword in `dropped` removed at every level (property names that
     happen to equal a keyword are kept)."""
